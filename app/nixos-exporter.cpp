@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+// nixos-exporter: serves the state of this NixOS system to Prometheus.
+#include "buildinfo.h"
+#include "collector.h"
+#include "commandline.h"
+#include "exporterserver.h"
+#include "statusmonitor.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QTextStream>
+
+#include <cstdio>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("nixos-exporter"));
+    QCoreApplication::setApplicationVersion(QLatin1String(BuildInfo::Version));
+
+    CommandLine commandLine;
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    switch (commandLine.parse(QCoreApplication::arguments())) {
+    case CommandLine::Outcome::ShowHelp:
+        out << commandLine.helpText();
+        return 0;
+    case CommandLine::Outcome::ShowVersion:
+        out << "nixos-exporter " << BuildInfo::Version << " (revision " << BuildInfo::Revision
+            << ", Qt " << qVersion() << ")\n";
+        return 0;
+    case CommandLine::Outcome::Error:
+        err << "nixos-exporter: " << commandLine.error() << "\nTry 'nixos-exporter --help'.\n";
+        return 2;
+    case CommandLine::Outcome::Run:
+        break;
+    }
+
+    const ExporterConfig &config = commandLine.config();
+    if (!QDir(config.root).exists()) {
+        err << "nixos-exporter: --root " << config.root << ": no such directory\n";
+        return 2;
+    }
+
+    QList<const Collector *> collectors;
+    for (const Collector &collector : Collectors::all()) {
+        if (config.collectors.value(collector.name))
+            collectors.append(&collector);
+    }
+
+    StatusMonitor::Settings settings;
+    settings.read.flake = config.collectors.value(QStringLiteral("flake"));
+    settings.read.lockPath = config.lockPath;
+    StatusMonitor monitor(SystemLayout(config.root), settings);
+    monitor.start();
+
+    ExporterServer server(monitor, collectors);
+    QString error;
+    if (!server.listen(config.listen, &error)) {
+        err << "nixos-exporter: " << error << '\n';
+        return 1;
+    }
+    QStringList names;
+    for (const Collector *collector : std::as_const(collectors))
+        names.append(collector->name);
+    err << "nixos-exporter " << BuildInfo::Version << " listening on port " << server.port()
+        << " (" << config.listen.toString() << "), collectors: " << names.join(QStringLiteral(", "))
+        << Qt::endl;
+    return app.exec();
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+#include "assessment.h"
+
+#include "rebootcheck.h"
+#include "snapshot.h"
+
+namespace {
+
+QString days(qint64 seconds)
+{
+    const qint64 count = seconds / Thresholds::Day;
+    return count == 1 ? QStringLiteral("1 day") : QStringLiteral("%1 days").arg(count);
+}
+
+QString describe(const RebootReason &reason)
+{
+    return QStringLiteral("%1 %2 → %3")
+        .arg(RebootCheck::partName(reason.part), reason.booted, reason.current);
+}
+
+} // namespace
+
+QString Assessment::levelName(Level level)
+{
+    switch (level) {
+    case Level::Ok: return QStringLiteral("ok");
+    case Level::Attention: return QStringLiteral("attention");
+    case Level::Error: return QStringLiteral("error");
+    }
+    Q_UNREACHABLE();
+}
+
+Assessment Assessment::of(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now)
+{
+    Assessment result;
+    const auto add = [&](const char *code, Level level, const QString &message) {
+        result.findings.append({QLatin1String(code), level, message});
+        result.level = std::max(result.level, level);
+    };
+
+    for (const auto &[name, status] : {std::pair{"generation", &snapshot.generationStatus},
+                                       std::pair{"flake", &snapshot.flakeStatus}}) {
+        if (status->enabled && !status->ok)
+            add("source-failed", Level::Error,
+                QStringLiteral("cannot read %1 state: %2").arg(QLatin1String(name), status->error));
+    }
+
+    const GenerationState &state = snapshot.generations;
+    if (state.bootedSystem && state.currentSystem) {
+        QStringList reasons;
+        for (const RebootReason &reason : RebootCheck::reasons(*state.bootedSystem, *state.currentSystem))
+            reasons.append(describe(reason));
+        if (!reasons.isEmpty())
+            add("reboot-required", Level::Attention,
+                QStringLiteral("reboot required: %1").arg(reasons.join(QStringLiteral(", "))));
+    }
+
+    if (const Generation *current = state.currentGeneration ? state.generation(*state.currentGeneration) : nullptr) {
+        const qint64 age = now - current->created;
+        if (age > thresholds.generationStaleSeconds)
+            add("generation-stale", Level::Attention,
+                QStringLiteral("generation %1 is %2 old").arg(current->number).arg(days(age)));
+    }
+
+    if (const std::optional<qint64> nixpkgs = snapshot.nixpkgsTimestamp()) {
+        const qint64 age = now - *nixpkgs;
+        if (age > thresholds.nixpkgsStaleSeconds)
+            add("nixpkgs-stale", Level::Attention, QStringLiteral("nixpkgs is %1 old").arg(days(age)));
+    }
+    return result;
+}

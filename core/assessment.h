@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "thresholds.h"
+
+#include <QList>
+#include <QString>
+
+struct Snapshot;
+
+// Whether a machine needs its owner, and why: the verdict the tray shows, the CLI turns into
+// an exit code and /status publishes.
+struct Assessment
+{
+    enum class Level { Ok, Attention, Error };
+
+    struct Finding
+    {
+        QString code;     // stable identifier: "reboot-required", "generation-stale",
+                          // "nixpkgs-stale", "source-failed"
+        Level level = Level::Attention;
+        QString message;  // one line for people
+        bool operator==(const Finding &) const = default;
+    };
+
+    Level level = Level::Ok;  // the worst of the findings
+    QList<Finding> findings;
+
+    static QString levelName(Level level);  // "ok", "attention", "error"
+    static Assessment of(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now);
+    bool operator==(const Assessment &) const = default;
+};

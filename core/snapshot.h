@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "flakelock.h"
+#include "generationstate.h"
+
+#include <QMetaType>
+#include <QString>
+
+// How one source of a snapshot fared in its last collection.
+struct SourceStatus
+{
+    bool enabled = false;
+    bool ok = false;
+    QString error;           // one line when !ok
+    double seconds = 0;      // how long the collection took
+    bool operator==(const SourceStatus &) const = default;
+};
+
+struct FlakeState
+{
+    QString lockPath;        // system path of the lock that was read; empty if none found
+    FlakeLock lock;
+    bool operator==(const FlakeState &) const = default;
+};
+
+// Everything known about the system at one moment: an immutable value, cheap to copy (the
+// lists are implicitly shared). Ages are not stored; they depend on when one looks.
+struct Snapshot
+{
+    qint64 collectedAt = 0;  // milliseconds since the epoch; 0 before the first collection
+
+    SourceStatus generationStatus;
+    GenerationState generations;
+
+    SourceStatus flakeStatus;
+    FlakeState flake;
+
+    // The nixpkgs commit time the system is on: the flake's "nixpkgs" input if known, else
+    // the date in the running system's NixOS label.
+    std::optional<qint64> nixpkgsTimestamp() const;
+
+    bool operator==(const Snapshot &) const = default;
+};
+
+Q_DECLARE_METATYPE(Snapshot)

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+#include "snapshotreader.h"
+
+#include "flakelocklocator.h"
+#include "generationscanner.h"
+#include "systemlayout.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+
+namespace SnapshotReader {
+namespace {
+
+// Runs one source and records how it went; a source reports failure by returning an error.
+template<typename Read>
+SourceStatus timed(Read read)
+{
+    QElapsedTimer timer;
+    timer.start();
+    SourceStatus status;
+    status.enabled = true;
+    status.error = read();
+    status.ok = status.error.isEmpty();
+    status.seconds = timer.nsecsElapsed() / 1e9;
+    return status;
+}
+
+QString readFlake(const SystemLayout &layout, const ReadOptions &options, FlakeState &state)
+{
+    state.lockPath = FlakeLockLocator::locate(layout, options.lockPath);
+    if (state.lockPath.isEmpty())
+        return QStringLiteral("no flake.lock found (looked for %1); set the lock path")
+            .arg(FlakeLockLocator::candidates().join(QStringLiteral(", ")));
+    QString error;
+    const std::optional<QByteArray> data = layout.readFile(state.lockPath, MaxLockBytes, &error);
+    if (!data)
+        return error;
+    std::optional<FlakeLock> lock = FlakeLock::parse(*data, &error);
+    if (!lock)
+        return QStringLiteral("%1: %2").arg(state.lockPath, error);
+    state.lock = std::move(*lock);
+    return {};
+}
+
+} // namespace
+
+Snapshot read(const SystemLayout &layout, const ReadOptions &options)
+{
+    Snapshot snapshot;
+    snapshot.generationStatus = timed([&] {
+        snapshot.generations = GenerationScanner::scan(layout);
+        // Without a running system there is nothing to report on; anything less (no booted
+        // system, a dangling old generation) is reported in problems but is no failure.
+        if (snapshot.generations.currentSystem)
+            return QString();
+        const QString prefix = SystemLayout::CurrentSystem + QLatin1Char(':');
+        for (const QString &problem : std::as_const(snapshot.generations.problems)) {
+            if (problem.startsWith(prefix))
+                return problem;
+        }
+        return QString(prefix + QStringLiteral(" unreadable"));
+    });
+    if (options.flake)
+        snapshot.flakeStatus = timed([&] { return readFlake(layout, options, snapshot.flake); });
+    snapshot.collectedAt = QDateTime::currentMSecsSinceEpoch();
+    return snapshot;
+}
+
+} // namespace SnapshotReader

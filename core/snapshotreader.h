@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "snapshot.h"
+
+class SystemLayout;
+
+// What to read besides the generations, which are always read.
+struct ReadOptions
+{
+    bool flake = false;
+    QString lockPath;  // system path; empty means auto-detect (FlakeLockLocator)
+};
+
+// One full, synchronous read of the system. Blocking I/O: StatusMonitor runs it off the
+// thread that serves requests.
+namespace SnapshotReader {
+// Real locks are tens of kilobytes; anything this large is not a lock someone wrote.
+inline constexpr qint64 MaxLockBytes = 8 * 1024 * 1024;
+
+Snapshot read(const SystemLayout &layout, const ReadOptions &options);
+} // namespace SnapshotReader

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+#include "statusjson.h"
+
+#include "assessment.h"
+#include "rebootcheck.h"
+#include "snapshot.h"
+
+#include <QJsonArray>
+
+namespace StatusJson {
+namespace {
+
+// Unknown values are null, never a made-up 0 or "".
+template<typename T>
+QJsonValue optional(const std::optional<T> &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonValue text(const QString &value)
+{
+    return value.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(value);
+}
+
+QJsonObject closureJson(const SystemClosure &closure)
+{
+    return {
+        {QStringLiteral("store_path"), text(closure.storePath)},
+        {QStringLiteral("label"), text(closure.version.label)},
+        {QStringLiteral("release"), text(closure.version.release)},
+        {QStringLiteral("nixpkgs_revision"), text(closure.version.nixpkgsRevision)},
+        {QStringLiteral("nixpkgs_timestamp"), optional(closure.version.nixpkgsDate)},
+        {QStringLiteral("kernel_version"), text(closure.kernelVersion)},
+        {QStringLiteral("specialisations"), QJsonArray::fromStringList(closure.specialisations)},
+    };
+}
+
+QJsonValue closureJson(const std::optional<SystemClosure> &closure)
+{
+    return closure ? QJsonValue(closureJson(*closure)) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonObject sourceJson(const SourceStatus &status)
+{
+    return {{QStringLiteral("enabled"), status.enabled},
+            {QStringLiteral("ok"), status.ok},
+            {QStringLiteral("error"), text(status.error)},
+            {QStringLiteral("duration_seconds"), status.seconds}};
+}
+
+QJsonObject generationsJson(const GenerationState &state, qint64 now)
+{
+    QJsonArray generations;
+    for (const Generation &generation : state.generations) {
+        QJsonObject object = closureJson(generation.system);
+        object.insert(QStringLiteral("number"), generation.number);
+        object.insert(QStringLiteral("created"), generation.created);
+        object.insert(QStringLiteral("age_seconds"), now - generation.created);
+        generations.append(object);
+    }
+    QJsonValue rebootRequired = QJsonValue::Null;
+    QJsonArray reasons;
+    if (state.bootedSystem && state.currentSystem) {
+        const QList<RebootReason> found = RebootCheck::reasons(*state.bootedSystem, *state.currentSystem);
+        rebootRequired = !found.isEmpty();
+        for (const RebootReason &reason : found)
+            reasons.append(QJsonObject{{QStringLiteral("part"), RebootCheck::partName(reason.part)},
+                                       {QStringLiteral("booted"), reason.booted},
+                                       {QStringLiteral("current"), reason.current}});
+    }
+    return {
+        {QStringLiteral("current_generation"), optional(state.currentGeneration)},
+        {QStringLiteral("booted_generation"), optional(state.bootedGeneration)},
+        {QStringLiteral("default_generation"), optional(state.defaultGeneration)},
+        {QStringLiteral("current_system"), closureJson(state.currentSystem)},
+        {QStringLiteral("booted_system"), closureJson(state.bootedSystem)},
+        {QStringLiteral("reboot_required"), rebootRequired},
+        {QStringLiteral("reboot_reasons"), reasons},
+        {QStringLiteral("generations"), generations},
+        {QStringLiteral("problems"), QJsonArray::fromStringList(state.problems)},
+    };
+}
+
+QJsonObject flakeJson(const FlakeState &flake, qint64 now)
+{
+    QJsonArray inputs;
+    for (const FlakeInput &input : flake.lock.inputs) {
+        inputs.append(QJsonObject{
+            {QStringLiteral("name"), input.name},
+            {QStringLiteral("node"), input.node},
+            {QStringLiteral("type"), input.type},
+            {QStringLiteral("owner"), text(input.owner)},
+            {QStringLiteral("repo"), text(input.repo)},
+            {QStringLiteral("ref"), text(input.ref)},
+            {QStringLiteral("rev"), text(input.rev)},
+            {QStringLiteral("url"), text(input.url)},
+            {QStringLiteral("flake"), input.isFlake},
+            {QStringLiteral("last_modified"), optional(input.lastModified)},
+            {QStringLiteral("age_seconds"),
+             input.lastModified ? QJsonValue(now - *input.lastModified) : QJsonValue(QJsonValue::Null)},
+        });
+    }
+    return {{QStringLiteral("lock_path"), text(flake.lockPath)},
+            {QStringLiteral("lock_version"), flake.lock.version ? QJsonValue(flake.lock.version)
+                                                                : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("inputs"), inputs}};
+}
+
+QJsonObject assessmentJson(const Assessment &assessment)
+{
+    QJsonArray findings;
+    for (const Assessment::Finding &finding : assessment.findings)
+        findings.append(QJsonObject{{QStringLiteral("code"), finding.code},
+                                    {QStringLiteral("level"), Assessment::levelName(finding.level)},
+                                    {QStringLiteral("message"), finding.message}});
+    return {{QStringLiteral("level"), Assessment::levelName(assessment.level)},
+            {QStringLiteral("findings"), findings}};
+}
+
+} // namespace
+
+QJsonObject toJson(const Snapshot &snapshot, const Assessment &assessment, qint64 now)
+{
+    const std::optional<qint64> nixpkgs = snapshot.nixpkgsTimestamp();
+    return {
+        {QStringLiteral("schema_version"), SchemaVersion},
+        {QStringLiteral("generated_at"), now},
+        {QStringLiteral("collected_at"), snapshot.collectedAt / 1000},
+        {QStringLiteral("assessment"), assessmentJson(assessment)},
+        {QStringLiteral("sources"), QJsonObject{{QStringLiteral("generation"), sourceJson(snapshot.generationStatus)},
+                                               {QStringLiteral("flake"), sourceJson(snapshot.flakeStatus)}}},
+        {QStringLiteral("system"), generationsJson(snapshot.generations, now)},
+        {QStringLiteral("flake"), snapshot.flakeStatus.enabled ? QJsonValue(flakeJson(snapshot.flake, now))
+                                                               : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("nixpkgs"),
+         QJsonObject{{QStringLiteral("timestamp"), optional(nixpkgs)},
+                     {QStringLiteral("age_seconds"), nixpkgs ? QJsonValue(now - *nixpkgs) : QJsonValue(QJsonValue::Null)}}},
+    };
+}
+
+} // namespace StatusJson

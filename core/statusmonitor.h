@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "snapshot.h"
+#include "snapshotreader.h"
+#include "systemlayout.h"
+
+#include <QFileSystemWatcher>
+
+#include <QObject>
+#include <QThread>
+#include <QTimer>
+
+// Keeps the latest Snapshot of a system fresh: rescans soon after a watched directory
+// changes (debounced, so a nixos-rebuild's burst of changes costs one scan) and on a
+// periodic timer as a safety net for changes that inotify cannot see. Scans run on a thread
+// of their own, one at a time, so the thread that owns the monitor (and serves requests)
+// never waits on the disk.
+class StatusMonitor : public QObject
+{
+    Q_OBJECT
+public:
+    struct Settings
+    {
+        ReadOptions read;
+        int debounceMs = 150;
+        int rescanIntervalMs = 60'000;
+    };
+
+    StatusMonitor(const SystemLayout &layout, const Settings &settings, QObject *parent = nullptr);
+    ~StatusMonitor() override;
+
+    // Reads the system once (synchronously), then starts the watches and the periodic rescan.
+    void start();
+    // Asks for a scan soon (debounced).
+    void requestRescan();
+
+    const Snapshot &snapshot() const { return m_snapshot; }
+
+Q_SIGNALS:
+    // Emitted after every scan whose result differs from the previous one.
+    void snapshotChanged(const Snapshot &snapshot);
+    // Emitted after every scan, changed or not.
+    void scanFinished();
+
+private:
+    void scanNow();
+    void applyScan(const Snapshot &snapshot);
+    void updateWatches();
+
+    const SystemLayout m_layout;
+    const Settings m_settings;
+    Snapshot m_snapshot;
+    QFileSystemWatcher m_watcher;
+    QTimer m_debounce;
+    QTimer m_rescan;
+    QThread m_scanThread;
+    QObject m_scanContext;  // lives in m_scanThread; scans are queued to it
+    bool m_scanning = false;
+    bool m_rescanPending = false;
+};

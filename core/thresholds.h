@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtGlobal>
+
+// When a machine needs attention. The one source of these defaults: the tray, the CLI,
+// /status and the alert rules in nix/alerts/ all use the same numbers.
+struct Thresholds
+{
+    static constexpr qint64 Day = 24 * 3600;
+    qint64 generationStaleSeconds = 7 * Day;  // current generation older than this
+    qint64 nixpkgsStaleSeconds = 30 * Day;    // nixpkgs commit older than this
+};

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+#include "collector.h"
+
+namespace Collectors {
+
+const QList<Collector> &all()
+{
+    static const QList<Collector> table{
+        {QStringLiteral("generation"), true,
+         QStringLiteral("system generations: current, booted, default, ages, reboot required"),
+         &Snapshot::generationStatus, &renderGeneration},
+        {QStringLiteral("flake"), false,
+         QStringLiteral("flake.lock inputs: revisions and ages"), &Snapshot::flakeStatus,
+         &renderFlake},
+    };
+    return table;
+}
+
+const Collector *find(const QString &name)
+{
+    for (const Collector &collector : all()) {
+        if (collector.name == name)
+            return &collector;
+    }
+    return nullptr;
+}
+
+QStringList names()
+{
+    QStringList result;
+    for (const Collector &collector : all())
+        result.append(collector.name);
+    return result;
+}
+
+} // namespace Collectors

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+#include "exporterconfig.h"
+
+#include "collector.h"
+
+#include <QFile>
+
+#include <yaml-cpp/yaml.h>
+
+namespace {
+
+// A config error that knows where in the file it is.
+struct ConfigError
+{
+    int line;
+    QString message;
+};
+
+QString keyOf(const YAML::Node &key)
+{
+    return key.IsScalar() ? QString::fromStdString(key.Scalar()) : QStringLiteral("<non-scalar key>");
+}
+
+[[noreturn]] void fail(const YAML::Node &node, const QString &message)
+{
+    throw ConfigError{node.Mark().line + 1, message};
+}
+
+void expectMap(const YAML::Node &node, const QString &path)
+{
+    if (!node.IsMap())
+        fail(node, QStringLiteral("%1 must be a mapping").arg(path));
+}
+
+QString scalarString(const YAML::Node &node, const QString &path)
+{
+    if (!node.IsScalar())
+        fail(node, QStringLiteral("%1 must be a string").arg(path));
+    return QString::fromStdString(node.Scalar());
+}
+
+bool scalarBool(const YAML::Node &node, const QString &path)
+{
+    bool value = false;
+    if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value))
+        fail(node, QStringLiteral("%1 must be true or false").arg(path));
+    return value;
+}
+
+void applyCollector(ExporterConfig &config, const QString &name, const YAML::Node &node)
+{
+    const QString path = QStringLiteral("collectors.") + name;
+    if (node.IsNull())
+        return;  // "flake:" with nothing under it changes nothing
+    expectMap(node, path);
+    for (const auto &entry : node) {
+        const QString key = keyOf(entry.first);
+        if (key == QLatin1String("enabled"))
+            config.collectors[name] = scalarBool(entry.second, path + QStringLiteral(".enabled"));
+        else if (key == QLatin1String("lock_path") && name == QLatin1String("flake"))
+            config.lockPath = scalarString(entry.second, path + QStringLiteral(".lock_path"));
+        else
+            fail(entry.first, QStringLiteral("unknown key \"%1\" in %2 (known: enabled%3)")
+                                  .arg(key, path, name == QLatin1String("flake") ? QStringLiteral(", lock_path") : QString()));
+    }
+}
+
+void apply(ExporterConfig &config, const YAML::Node &root)
+{
+    if (root.IsNull())
+        return;  // an empty file is a valid config of defaults
+    expectMap(root, QStringLiteral("the top level"));
+    for (const auto &entry : root) {
+        const QString key = keyOf(entry.first);
+        if (key == QLatin1String("listen_addr")) {
+            QString error;
+            const std::optional<ListenAddress> address =
+                ListenAddress::parse(scalarString(entry.second, key), &error);
+            if (!address)
+                fail(entry.second, QStringLiteral("listen_addr: %1").arg(error));
+            config.listen = *address;
+        } else if (key == QLatin1String("collectors")) {
+            expectMap(entry.second, key);
+            for (const auto &collector : entry.second) {
+                const QString name = keyOf(collector.first);
+                if (!Collectors::find(name))
+                    fail(collector.first, QStringLiteral("unknown collector \"%1\" (known: %2)")
+                                              .arg(name, Collectors::names().join(QStringLiteral(", "))));
+                applyCollector(config, name, collector.second);
+            }
+        } else {
+            fail(entry.first, QStringLiteral("unknown key \"%1\" (known: listen_addr, collectors)").arg(key));
+        }
+    }
+}
+
+} // namespace
+
+ExporterConfig::ExporterConfig()
+{
+    for (const Collector &collector : Collectors::all())
+        collectors.insert(collector.name, collector.enabledByDefault);
+}
+
+bool ExporterConfig::loadYaml(const QString &fileName, QString *error)
+{
+    QFile file(fileName);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("%1: %2").arg(fileName, file.errorString());
+        return false;
+    }
+    return loadYamlText(file.readAll(), fileName, error);
+}
+
+bool ExporterConfig::loadYamlText(const QByteArray &text, const QString &fileName, QString *error)
+{
+    // Work on a copy so that a file with an error half-way changes nothing.
+    ExporterConfig updated = *this;
+    try {
+        apply(updated, YAML::Load(text.toStdString()));
+    } catch (const ConfigError &e) {
+        *error = QStringLiteral("%1:%2: %3").arg(fileName).arg(e.line).arg(e.message);
+        return false;
+    } catch (const YAML::Exception &e) {
+        *error = QStringLiteral("%1:%2: %3").arg(fileName).arg(e.mark.line + 1).arg(QString::fromStdString(e.msg));
+        return false;
+    }
+    *this = updated;
+    return true;
+}

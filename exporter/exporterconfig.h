@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "listenaddress.h"
+
+#include <QMap>
+#include <QString>
+
+#include <optional>
+
+// Everything nixos-exporter is told, from the YAML file and the flags (which win).
+struct ExporterConfig
+{
+    ListenAddress listen;
+    QMap<QString, bool> collectors;  // every registered collector, enabled or not
+    QString lockPath;                // empty: auto-detect
+    QString root = QStringLiteral("/");
+
+    // Defaults: every collector at its registered default.
+    ExporterConfig();
+
+    // Applies a YAML file on top of this config:
+    //   listen_addr: ":9971"
+    //   collectors:
+    //     generation: { enabled: true }
+    //     flake: { enabled: false, lock_path: "/etc/nixos/flake.lock" }
+    // Unknown keys, wrong types and bad addresses are errors naming the file, line and key.
+    bool loadYaml(const QString &fileName, QString *error);
+    // The same from text already in memory; fileName is only used in messages.
+    bool loadYamlText(const QByteArray &text, const QString &fileName, QString *error);
+};

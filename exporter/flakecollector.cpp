@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+#include "collector.h"
+#include "exposition.h"
+
+namespace Collectors {
+
+void renderFlake(const Snapshot &snapshot, qint64 now, Exposition &out)
+{
+    const QList<FlakeInput> &inputs = snapshot.flake.lock.inputs;
+    out.family("nixos_flake_input_age_seconds", "Age of flake input in seconds (from lastModified)");
+    for (const FlakeInput &input : inputs) {
+        if (input.lastModified)
+            out.sample({{"input", input.name}}, double(now - *input.lastModified));
+    }
+    out.family("nixos_flake_input_last_modified_timestamp_seconds",
+               "Commit time of a flake input as locked (lastModified)");
+    for (const FlakeInput &input : inputs) {
+        if (input.lastModified)
+            out.sample({{"input", input.name}, {"type", input.type}, {"owner", input.owner},
+                        {"ref", input.ref}},
+                       double(*input.lastModified));
+    }
+    out.family("nixos_flake_input_info", "Locked revision and source of a flake input (value 1)");
+    for (const FlakeInput &input : inputs) {
+        out.sample({{"input", input.name}, {"rev", input.rev}, {"type", input.type},
+                    {"owner", input.owner}, {"repo", input.repo}, {"ref", input.ref},
+                    {"url", input.url}},
+                   1);
+    }
+}
+
+} // namespace Collectors

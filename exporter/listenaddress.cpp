@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#include "listenaddress.h"
+
+std::optional<ListenAddress> ListenAddress::parse(const QString &text, QString *error)
+{
+    const auto fail = [&](const QString &why) {
+        *error = QStringLiteral("bad listen address \"%1\": %2 (expected [host]:port, e.g. :9971)")
+                     .arg(text, why);
+        return std::nullopt;
+    };
+    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+    if (colon < 0)
+        return fail(QStringLiteral("no port"));
+    bool isNumber = false;
+    const uint port = text.mid(colon + 1).toUInt(&isNumber);
+    if (!isNumber || port > 65535)
+        return fail(QStringLiteral("port must be a number from 0 to 65535"));
+
+    QString host = text.left(colon);
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    else if (host.contains(QLatin1Char(':')))
+        return fail(QStringLiteral("an IPv6 address needs brackets"));
+
+    ListenAddress address;
+    address.port = quint16(port);
+    if (host.isEmpty())
+        address.host = QHostAddress::Any;
+    else if (host == QLatin1String("localhost"))
+        address.host = QHostAddress::LocalHost;
+    else if (!address.host.setAddress(host))
+        return fail(QStringLiteral("\"%1\" is not an IP address").arg(host));
+    return address;
+}
+
+QString ListenAddress::toString() const
+{
+    if (host == QHostAddress::Any)
+        return QStringLiteral(":%1").arg(port);
+    if (host.protocol() == QAbstractSocket::IPv6Protocol)
+        return QStringLiteral("[%1]:%2").arg(host.toString()).arg(port);
+    return QStringLiteral("%1:%2").arg(host.toString()).arg(port);
+}
