@@ -12,12 +12,6 @@ QString days(qint64 seconds)
     return count == 1 ? QStringLiteral("1 day") : QStringLiteral("%1 days").arg(count);
 }
 
-QString describe(const RebootReason &reason)
-{
-    return QStringLiteral("%1 %2 → %3")
-        .arg(RebootCheck::partName(reason.part), reason.booted, reason.current);
-}
-
 } // namespace
 
 QString Assessment::levelName(Level level)
@@ -49,7 +43,7 @@ Assessment Assessment::of(const Snapshot &snapshot, const Thresholds &thresholds
     if (state.bootedSystem && state.currentSystem) {
         QStringList reasons;
         for (const RebootReason &reason : RebootCheck::reasons(*state.bootedSystem, *state.currentSystem))
-            reasons.append(describe(reason));
+            reasons.append(RebootCheck::describe(reason));
         if (!reasons.isEmpty())
             add("reboot-required", Level::Attention,
                 QStringLiteral("reboot required: %1").arg(reasons.join(QStringLiteral(", "))));

@@ -15,6 +15,23 @@ QString partName(RebootReason::Part part)
     Q_UNREACHABLE();
 }
 
+namespace {
+QString withoutStoreHash(const QString &path)
+{
+    static const QString store = QStringLiteral("/nix/store/");
+    if (!path.startsWith(store))
+        return path;
+    const qsizetype dash = path.indexOf(QLatin1Char('-'), store.size());
+    return dash < 0 ? path : path.mid(dash + 1);
+}
+} // namespace
+
+QString describe(const RebootReason &reason)
+{
+    return QStringLiteral("%1 %2 → %3")
+        .arg(partName(reason.part), withoutStoreHash(reason.booted), withoutStoreHash(reason.current));
+}
+
 QList<RebootReason> reasons(const SystemClosure &booted, const SystemClosure &current)
 {
     QList<RebootReason> found;

@@ -27,4 +27,8 @@ inline constexpr RebootReason::Part AllParts[] = {
 QString partName(RebootReason::Part part);
 
 QList<RebootReason> reasons(const SystemClosure &booted, const SystemClosure &current);
+
+// For people: "kernel 6.6.1 → 6.6.5", "systemd systemd-256.8 → systemd-256.10" (store
+// paths without /nix/store/<hash>-).
+QString describe(const RebootReason &reason);
 } // namespace RebootCheck
