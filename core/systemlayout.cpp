@@ -35,7 +35,17 @@ SystemLayout::SystemLayout(const QString &root)
 
 QString SystemLayout::hostPath(const QString &systemPath) const
 {
-    return m_root + QDir::cleanPath(QLatin1Char('/') + systemPath);
+    // QDir::cleanPath keeps a leading "/.."; a system path must never climb above the root.
+    QStringList components;
+    for (const QString &component : systemPath.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
+        if (component == QLatin1String("..")) {
+            if (!components.isEmpty())
+                components.removeLast();
+        } else if (component != QLatin1String(".")) {
+            components.append(component);
+        }
+    }
+    return m_root + QLatin1Char('/') + components.join(QLatin1Char('/'));
 }
 
 std::optional<QString> SystemLayout::resolve(const QString &systemPath, QString *error) const
