@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+#include "fixturetree.h"
+#include "generationscanner.h"
+#include "rebootcheck.h"
+#include "systemlayout.h"
+
+#include <QFile>
+#include <QTest>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace {
+constexpr qint64 Day = 86400;
+constexpr qint64 T0 = 1'700'000'000;
+
+FixtureTree::SystemSpec spec(const QString &name, const QString &kernel, const QString &label)
+{
+    FixtureTree::SystemSpec s;
+    s.name = name;
+    s.kernelVersion = kernel;
+    s.label = label;
+    return s;
+}
+} // namespace
+
+class TestGenerationScanner : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void generationNumbers_data();
+    void generationNumbers();
+    void currentAndBootedWithDifferentKernels();
+    void sameSystemMeansNoReboot();
+    void onlyUserspaceChangedNeedsNoReboot();
+    void missingBootedSystemIsUnknown();
+    void garbageCollectedCurrentGeneration();
+    void danglingGenerationLink();
+    void danglingCurrentSystem();
+    void unreadableVersionFile();
+    void emptyRoot();
+};
+
+void TestGenerationScanner::generationNumbers_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("number");  // 0: not a generation link
+    QTest::newRow("plain") << "system-47-link" << 47;
+    QTest::newRow("one") << "system-1-link" << 1;
+    QTest::newRow("profile itself") << "system" << 0;
+    QTest::newRow("zero") << "system-0-link" << 0;
+    QTest::newRow("leading zero") << "system-047-link" << 0;
+    QTest::newRow("other profile") << "default-3-link" << 0;
+    QTest::newRow("huge") << "system-99999999999-link" << 0;
+    QTest::newRow("suffix") << "system-3-link.tmp" << 0;
+}
+
+void TestGenerationScanner::generationNumbers()
+{
+    QFETCH(QString, name);
+    QFETCH(int, number);
+    QCOMPARE(GenerationScanner::generationNumber(name).value_or(0), number);
+}
+
+void TestGenerationScanner::currentAndBootedWithDifferentKernels()
+{
+    FixtureTree tree;
+    const QString s45 = tree.addSystem(spec("host", "6.6.1", "24.11.20241101.1111111"));
+    const QString s46 = tree.addSystem(spec("host", "6.6.1", "24.11.20241115.2222222"));
+    const QString s47 = tree.addSystem(spec("host", "6.6.5", "24.11.20241201.3333333"));
+    tree.addGeneration(47, s47, T0 + 2 * Day);
+    tree.addGeneration(45, s45, T0);
+    tree.addGeneration(46, s46, T0 + Day);
+    tree.setDefaultGeneration(47);
+    tree.setCurrentSystem(s47);
+    tree.setBootedSystem(s46);
+
+    const GenerationState state = GenerationScanner::scan(SystemLayout(tree.root()));
+    QVERIFY2(state.problems.isEmpty(), qPrintable(state.problems.join('\n')));
+    QCOMPARE(state.generations.size(), 3);
+    QCOMPARE(state.generations[0].number, 45);  // sorted whatever the directory order
+    QCOMPARE(state.generations[2].number, 47);
+    QCOMPARE(state.generations[1].created, T0 + Day);
+    QCOMPARE(state.generations[2].system.storePath, s47);
+    QCOMPARE(state.generations[2].system.version.nixpkgsRevision, QStringLiteral("3333333"));
+    QCOMPARE(state.generations[2].system.kernelVersion, QStringLiteral("6.6.5"));
+    QCOMPARE(state.currentGeneration, std::optional<int>(47));
+    QCOMPARE(state.bootedGeneration, std::optional<int>(46));
+    QCOMPARE(state.defaultGeneration, std::optional<int>(47));
+    QVERIFY(state.generation(46));
+    QVERIFY(!state.generation(44));
+
+    const QList<RebootReason> reasons = RebootCheck::reasons(*state.bootedSystem, *state.currentSystem);
+    QStringList parts;
+    for (const RebootReason &reason : reasons)
+        parts.append(RebootCheck::partName(reason.part));
+    // Same systemd and init interface in the fixture; only the kernel side changed.
+    QCOMPARE(parts, (QStringList{"kernel", "initrd", "kernel-modules"}));
+    QCOMPARE(reasons.first().booted, QStringLiteral("6.6.1"));
+    QCOMPARE(reasons.first().current, QStringLiteral("6.6.5"));
+    QCOMPARE(RebootCheck::describe(reasons.first()), QStringLiteral("kernel 6.6.1 → 6.6.5"));
+    QVERIFY2(RebootCheck::describe(reasons[1]).startsWith(QLatin1String("initrd initrd-linux-6.6.1/initrd")),
+             qPrintable(RebootCheck::describe(reasons[1])));
+}
+
+void TestGenerationScanner::sameSystemMeansNoReboot()
+{
+    FixtureTree tree;
+    const QString system = tree.addSystem(spec("host", "6.6.1", "24.11.20241101.1111111"));
+    tree.addGeneration(1, system, T0);
+    tree.setDefaultGeneration(1);
+    tree.setCurrentSystem(system);
+    tree.setBootedSystem(system);
+    const GenerationState state = GenerationScanner::scan(SystemLayout(tree.root()));
+    QCOMPARE(state.currentGeneration, std::optional<int>(1));
+    QCOMPARE(state.bootedGeneration, std::optional<int>(1));
+    QVERIFY(RebootCheck::reasons(*state.bootedSystem, *state.currentSystem).isEmpty());
+}
+
+void TestGenerationScanner::onlyUserspaceChangedNeedsNoReboot()
+{
+    // A switch that changes packages but not kernel, initrd, modules or systemd: the
+    // systems differ (config mismatch) but no reboot is needed.
+    FixtureTree tree;
+    const QString booted = tree.addSystem(spec("host", "6.6.1", "24.11.20241101.1111111"));
+    const QString current = tree.addSystem(spec("host", "6.6.1", "24.11.20241102.2222222"));
+    tree.setCurrentSystem(current);
+    tree.setBootedSystem(booted);
+    const GenerationState state = GenerationScanner::scan(SystemLayout(tree.root()));
+    QVERIFY(state.bootedSystem->storePath != state.currentSystem->storePath);
+    QVERIFY(RebootCheck::reasons(*state.bootedSystem, *state.currentSystem).isEmpty());
+
+    FixtureTree::SystemSpec newSystemd = spec("host", "6.6.1", "24.11.20241103.3333333");
+    newSystemd.systemdVersion = QStringLiteral("257.1");
+    tree.setCurrentSystem(tree.addSystem(newSystemd));
+    const GenerationState after = GenerationScanner::scan(SystemLayout(tree.root()));
+    const QList<RebootReason> reasons = RebootCheck::reasons(*after.bootedSystem, *after.currentSystem);
+    QCOMPARE(reasons.size(), 1);
+    QCOMPARE(reasons.first().part, RebootReason::Part::Systemd);
+}
+
+void TestGenerationScanner::missingBootedSystemIsUnknown()
+{
+    // A container: no /run/booted-system.
+    FixtureTree tree;
+    const QString system = tree.addSystem(spec("ct", "6.6.1", "24.11.20241101.1111111"));
+    tree.addGeneration(3, system, T0);
+    tree.setDefaultGeneration(3);
+    tree.setCurrentSystem(system);
+    const GenerationState state = GenerationScanner::scan(SystemLayout(tree.root()));
+    QCOMPARE(state.currentGeneration, std::optional<int>(3));
+    QVERIFY(!state.bootedSystem);
+    QVERIFY(!state.bootedGeneration);
+    QCOMPARE(state.problems.size(), 1);
+    QVERIFY2(state.problems.first().startsWith(QLatin1String("/run/booted-system:")), qPrintable(state.problems.first()));
+}
+
+void TestGenerationScanner::garbageCollectedCurrentGeneration()
+{
+    // `nixos-rebuild test`, or the running generation was deleted and collected: the running
+    // system exists but is no generation. Current generation unknown, never guessed.
+    FixtureTree tree;
+    const QString old = tree.addSystem(spec("host", "6.6.1", "24.11.20241101.1111111"));
+    const QString running = tree.addSystem(spec("host", "6.6.1", "24.11.20241201.2222222"));
+    tree.addGeneration(10, old, T0);
+    tree.setDefaultGeneration(10);
+    tree.setCurrentSystem(running);
+    tree.setBootedSystem(old);
+    const GenerationState state = GenerationScanner::scan(SystemLayout(tree.root()));
+    QVERIFY(state.currentSystem);
+    QCOMPARE(state.currentSystem->version.nixpkgsRevision, QStringLiteral("2222222"));
+    QVERIFY(!state.currentGeneration);
+    QCOMPARE(state.bootedGeneration, std::optional<int>(10));
+}
+
+void TestGenerationScanner::danglingGenerationLink()
+{
+    FixtureTree tree;
+    const QString system = tree.addSystem(spec("host", "6.6.1", "24.11.20241101.1111111"));
+    tree.addGeneration(1, system, T0);
+    tree.symlink(QStringLiteral("/nix/var/nix/profiles/system-2-link"), QStringLiteral("/nix/store/gone-system"));
+    tree.setCurrentSystem(system);
+    tree.setBootedSystem(system);
+    tree.setDefaultGeneration(1);
+    const GenerationState state = GenerationScanner::scan(SystemLayout(tree.root()));
+    QCOMPARE(state.generations.size(), 2);
+    QVERIFY(state.generations[1].system.storePath.isEmpty());
+    QCOMPARE(state.currentGeneration, std::optional<int>(1));
+    QCOMPARE(state.problems.size(), 1);
+    QVERIFY2(state.problems.first().contains(QLatin1String("system-2-link")), qPrintable(state.problems.first()));
+}
+
+void TestGenerationScanner::danglingCurrentSystem()
+{
+    FixtureTree tree;
+    tree.setCurrentSystem(QStringLiteral("/nix/store/gone-system"));
+    const GenerationState state = GenerationScanner::scan(SystemLayout(tree.root()));
+    QVERIFY(!state.currentSystem);
+    QVERIFY(!state.currentGeneration);
+    QVERIFY(state.problems.join('\n').contains(QLatin1String("/run/current-system: /nix/store/gone-system")));
+}
+
+void TestGenerationScanner::unreadableVersionFile()
+{
+    FixtureTree tree;
+    const QString system = tree.addSystem(spec("host", "6.6.1", "24.11.20241101.1111111"));
+    tree.addGeneration(1, system, T0);
+    tree.setCurrentSystem(system);
+    QVERIFY(::chmod(QFile::encodeName(tree.root()).constData(), 0755) == 0);
+    QVERIFY(::chmod(QFile::encodeName(tree.hostPath(system + "/nixos-version")).constData(), 0) == 0);
+    const bool wasRoot = ::geteuid() == 0;
+    if (wasRoot)
+        QVERIFY(::seteuid(65534) == 0);
+    const GenerationState state = GenerationScanner::scan(SystemLayout(tree.root()));
+    if (wasRoot)
+        QVERIFY(::seteuid(0) == 0);
+    QCOMPARE(state.currentGeneration, std::optional<int>(1));
+    QVERIFY(state.currentSystem->version.label.isEmpty());
+    QCOMPARE(state.currentSystem->kernelVersion, QStringLiteral("6.6.1"));
+}
+
+void TestGenerationScanner::emptyRoot()
+{
+    QTemporaryDir empty;
+    const GenerationState state = GenerationScanner::scan(SystemLayout(empty.path()));
+    QVERIFY(state.generations.isEmpty());
+    QVERIFY(!state.currentSystem);
+    QVERIFY(!state.defaultGeneration);
+    QCOMPARE(state.problems.size(), 3);  // current, booted, profile
+}
+
+QTEST_GUILESS_MAIN(TestGenerationScanner)
+#include "tst_generationscanner.moc"
