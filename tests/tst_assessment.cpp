@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+#include "assessment.h"
+#include "snapshot.h"
+
+#include <QTest>
+
+namespace {
+constexpr qint64 Day = Thresholds::Day;
+constexpr qint64 Now = 1'800'000'000;
+
+SystemClosure closure(const QString &storePath, const QString &kernel)
+{
+    SystemClosure c;
+    c.storePath = storePath;
+    c.kernel = QStringLiteral("/nix/store/k-linux-%1/bzImage").arg(kernel);
+    c.kernelVersion = kernel;
+    c.version = NixosVersion::parse(QStringLiteral("24.11.20241201.abcdef0"));
+    return c;
+}
+
+// A healthy machine: generation 5 of yesterday, booted and running, nixpkgs of last week.
+Snapshot healthy()
+{
+    Snapshot s;
+    s.collectedAt = Now * 1000;
+    s.generationStatus = {true, true, {}, 0.001};
+    Generation g;
+    g.number = 5;
+    g.created = Now - Day;
+    g.system = closure(QStringLiteral("/nix/store/a-system"), QStringLiteral("6.6.1"));
+    s.generations.generations = {g};
+    s.generations.currentSystem = g.system;
+    s.generations.bootedSystem = g.system;
+    s.generations.currentGeneration = 5;
+    s.generations.bootedGeneration = 5;
+    s.flakeStatus = {true, true, {}, 0.001};
+    FlakeInput nixpkgs;
+    nixpkgs.name = QStringLiteral("nixpkgs");
+    nixpkgs.lastModified = Now - 7 * Day;
+    s.flake.lock.inputs = {nixpkgs};
+    return s;
+}
+
+QStringList codes(const Assessment &a)
+{
+    QStringList result;
+    for (const Assessment::Finding &f : a.findings)
+        result.append(f.code);
+    return result;
+}
+} // namespace
+
+class TestAssessment : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void healthyIsOk();
+    void rebootRequiredNamesTheKernels();
+    void staleGenerationAtTheThreshold();
+    void staleNixpkgsFromLockOrLabel();
+    void failedSourceIsAnError();
+    void defaultsMatchThePlan();
+};
+
+void TestAssessment::healthyIsOk()
+{
+    const Assessment a = Assessment::of(healthy(), Thresholds(), Now);
+    QCOMPARE(a.level, Assessment::Level::Ok);
+    QVERIFY(a.findings.isEmpty());
+    QCOMPARE(Assessment::levelName(a.level), QStringLiteral("ok"));
+}
+
+void TestAssessment::rebootRequiredNamesTheKernels()
+{
+    Snapshot s = healthy();
+    s.generations.currentSystem = closure(QStringLiteral("/nix/store/b-system"), QStringLiteral("6.6.5"));
+    const Assessment a = Assessment::of(s, Thresholds(), Now);
+    QCOMPARE(a.level, Assessment::Level::Attention);
+    QCOMPARE(codes(a), QStringList{"reboot-required"});
+    QCOMPARE(a.findings.first().message, QStringLiteral("reboot required: kernel 6.6.1 → 6.6.5"));
+
+    // Unknown booted system (container): no verdict on reboots either way.
+    s.generations.bootedSystem.reset();
+    QVERIFY(Assessment::of(s, Thresholds(), Now).findings.isEmpty());
+}
+
+void TestAssessment::staleGenerationAtTheThreshold()
+{
+    Snapshot s = healthy();
+    s.generations.generations.first().created = Now - 7 * Day;
+    QVERIFY(Assessment::of(s, Thresholds(), Now).findings.isEmpty());  // exactly 7 days: not yet
+    s.generations.generations.first().created = Now - 7 * Day - 1;
+    const Assessment a = Assessment::of(s, Thresholds(), Now);
+    QCOMPARE(codes(a), QStringList{"generation-stale"});
+    QCOMPARE(a.findings.first().message, QStringLiteral("generation 5 is 7 days old"));
+
+    Thresholds lenient;
+    lenient.generationStaleSeconds = 30 * Day;
+    QVERIFY(Assessment::of(s, lenient, Now).findings.isEmpty());
+}
+
+void TestAssessment::staleNixpkgsFromLockOrLabel()
+{
+    Snapshot s = healthy();
+    s.flake.lock.inputs.first().lastModified = Now - 41 * Day;
+    Assessment a = Assessment::of(s, Thresholds(), Now);
+    QCOMPARE(codes(a), QStringList{"nixpkgs-stale"});
+    QCOMPARE(a.findings.first().message, QStringLiteral("nixpkgs is 41 days old"));
+
+    // No lock: the running system's label (2024-12-01) decides.
+    s.flake = FlakeState();
+    a = Assessment::of(s, Thresholds(), Now);
+    QCOMPARE(codes(a), QStringList{"nixpkgs-stale"});
+    QCOMPARE(Assessment::of(s, Thresholds(), *s.generations.currentSystem->version.nixpkgsDate + Day).level,
+             Assessment::Level::Ok);
+}
+
+void TestAssessment::failedSourceIsAnError()
+{
+    Snapshot s = healthy();
+    s.flakeStatus = {true, false, QStringLiteral("/etc/nixos/flake.lock: not valid JSON"), 0};
+    const Assessment a = Assessment::of(s, Thresholds(), Now);
+    QCOMPARE(a.level, Assessment::Level::Error);
+    QCOMPARE(codes(a), QStringList{"source-failed"});
+    QVERIFY(a.findings.first().message.contains(QLatin1String("not valid JSON")));
+    // A disabled source is no failure.
+    s.flakeStatus = SourceStatus();
+    QCOMPARE(Assessment::of(s, Thresholds(), Now).level, Assessment::Level::Ok);
+}
+
+void TestAssessment::defaultsMatchThePlan()
+{
+    // The plan's alert rules: generation older than 7 days, nixpkgs older than 30 days.
+    QCOMPARE(Thresholds().generationStaleSeconds, 7 * 24 * 3600);
+    QCOMPARE(Thresholds().nixpkgsStaleSeconds, 30 * 24 * 3600);
+}
+
+QTEST_GUILESS_MAIN(TestAssessment)
+#include "tst_assessment.moc"
