@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+#include "goldenfixture.h"
+
+#include <QFile>
+
+namespace GoldenFixture {
+
+QString build(FixtureTree &tree)
+{
+    constexpr qint64 Day = 86400;
+    FixtureTree::SystemSpec spec;
+    spec.name = QStringLiteral("golden");
+    spec.kernelVersion = QStringLiteral("6.12.41");
+    spec.label = QStringLiteral("26.05.20260901.1a2b3c4");
+    const QString s45 = tree.addSystem(spec);
+    spec.label = QStringLiteral("26.05.20261001.2b3c4d5");
+    const QString s46 = tree.addSystem(spec);
+    spec.kernelVersion = QStringLiteral("6.12.52");
+    spec.label = QStringLiteral("26.05.20260809.33ddeb9");
+    const QString s47 = tree.addSystem(spec);
+    tree.addGeneration(45, s45, Generation47Created - 20 * Day);
+    tree.addGeneration(46, s46, Generation47Created - 10 * Day);
+    tree.addGeneration(47, s47, Generation47Created);
+    tree.setDefaultGeneration(47);
+    tree.setCurrentSystem(s47);
+    tree.setBootedSystem(s46);
+
+    QFile lock(QStringLiteral(NIXOS_TEST_DATA "/flake-locks/nixos-infra.lock"));
+    if (lock.open(QIODevice::ReadOnly))
+        tree.writeFile(QStringLiteral("/etc/nixos/flake.lock"), lock.readAll());
+    return s47;
+}
+
+} // namespace GoldenFixture
