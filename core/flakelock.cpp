@@ -67,15 +67,10 @@ struct InputTarget
     bool isFollows = false;
 };
 
-struct LockNode
-{
-    QMap<QString, InputTarget> inputs;  // a map, so inputs come out sorted by name
-    QJsonObject locked;
-    QJsonObject original;
-    bool isFlake = true;
-};
-
-using NodeMap = QHash<QString, LockNode>;
+// A node's inputs by name; a map, so the root's come out sorted. What a node pins stays in the
+// JSON and is only read for the root's inputs: copying it for every node costs more than parsing.
+using NodeInputs = QMap<QString, InputTarget>;
+using NodeMap = QHash<QString, NodeInputs>;
 
 // One input of one node: the unit follows resolution remembers.
 struct InputRef
@@ -121,7 +116,12 @@ private:
         qsizetype next = 0;
         QString current;
     };
-    enum class Step { Done, Pushed, Failed };
+    enum class Step
+    {
+        Done,
+        Pushed,
+        Failed
+    };
 
     Step enter(const InputRef &ref);
     Step advance();
@@ -134,10 +134,10 @@ private:
     const NodeMap &m_nodes;
     QString m_rootKey;
     QHash<InputRef, QString> m_resolved;
-    QHash<InputRef, qsizetype> m_onStack;  // stack position, so a cycle can be printed from there
+    QHash<InputRef, qsizetype> m_onStack; // stack position, so a cycle can be printed from there
     std::vector<Frame> m_stack;
     InputRef m_start;
-    QString m_result;  // value of the input entered or finished last
+    QString m_result; // value of the input entered or finished last
     QString m_error;
 };
 
@@ -165,8 +165,8 @@ FollowsResolver::Step FollowsResolver::enter(const InputRef &ref)
     const auto node = m_nodes.constFind(ref.node);
     if (node == m_nodes.cend())
         return failMissing(ref);
-    const auto input = node->inputs.constFind(ref.input);
-    if (input == node->inputs.cend())
+    const auto input = node->constFind(ref.input);
+    if (input == node->cend())
         return failMissing(ref);
     if (!input->isFollows) {
         m_resolved.insert(ref, input->node);
@@ -239,7 +239,13 @@ FollowsResolver::Step FollowsResolver::failMissing(const InputRef &ref)
 class SourceReader
 {
 public:
-    SourceReader(const QString &key, const LockNode &node) : m_key(key), m_node(node) {}
+    // `node` must have passed LockReader::readSource.
+    SourceReader(const QString &key, const QJsonObject &node)
+        : m_key(key), m_locked(node.value(u"locked"_s).toObject()),
+          m_original(node.value(u"original"_s).toObject()),
+          m_isFlake(node.value(u"flake"_s).toBool(true))
+    {
+    }
 
     std::optional<FlakeInput> read(const QString &name);
     const QString &error() const { return m_error; }
@@ -254,8 +260,10 @@ private:
     bool readLastModified(FlakeInput &input);
     bool fail(const QString &message);
 
-    const QString &m_key;
-    const LockNode &m_node;
+    QString m_key;
+    QJsonObject m_locked;
+    QJsonObject m_original;
+    bool m_isFlake;
     QString m_error;
 };
 
@@ -264,9 +272,9 @@ std::optional<FlakeInput> SourceReader::read(const QString &name)
     FlakeInput input;
     input.name = name;
     input.node = m_key;
-    input.isFlake = m_node.isFlake;
-    if (!lockedString(u"type"_s, input.type, true) || !lockedString(u"rev"_s, input.rev, false)
-        || !readLocation(input) || !readRef(input) || !readLastModified(input))
+    input.isFlake = m_isFlake;
+    if (!lockedString(u"type"_s, input.type, true) || !lockedString(u"rev"_s, input.rev, false) ||
+        !readLocation(input) || !readRef(input) || !readLastModified(input))
         return std::nullopt;
     return input;
 }
@@ -276,15 +284,15 @@ bool SourceReader::optionalString(const QJsonObject &object, const QString &sect
 {
     const std::optional<QString> value = stringField(object, field);
     if (!value)
-        return fail(u"node "_s + quoted(m_key) + u": \""_s + section + u'.' + field
-                    + u"\" is not a string"_s);
+        return fail(u"node "_s + quoted(m_key) + u": \""_s + section + u'.' + field +
+                    u"\" is not a string"_s);
     out = *value;
     return true;
 }
 
 bool SourceReader::lockedString(const QString &field, QString &out, bool required)
 {
-    if (!optionalString(m_node.locked, u"locked"_s, field, out))
+    if (!optionalString(m_locked, u"locked"_s, field, out))
         return false;
     if (required && out.isEmpty())
         return fail(u"node "_s + quoted(m_key) + u" has no \"locked."_s + field + u'"');
@@ -295,8 +303,8 @@ bool SourceReader::readLocation(FlakeInput &input)
 {
     const QString &type = input.type;
     if (type == u"github" || type == u"gitlab" || type == u"sourcehut")
-        return lockedString(u"owner"_s, input.owner, true)
-               && lockedString(u"repo"_s, input.repo, true);
+        return lockedString(u"owner"_s, input.owner, true) &&
+               lockedString(u"repo"_s, input.repo, true);
     if (type == u"git" || type == u"tarball" || type == u"file")
         return lockedString(u"url"_s, input.url, true);
     if (type == u"path")
@@ -311,7 +319,7 @@ bool SourceReader::readIndirectId(FlakeInput &input)
 {
     if (!lockedString(u"id"_s, input.url, false))
         return false;
-    if (input.url.isEmpty() && !optionalString(m_node.original, u"original"_s, u"id"_s, input.url))
+    if (input.url.isEmpty() && !optionalString(m_original, u"original"_s, u"id"_s, input.url))
         return false;
     if (input.url.isEmpty())
         return fail(u"node "_s + quoted(m_key) + u" is indirect but has no \"id\""_s);
@@ -321,14 +329,14 @@ bool SourceReader::readIndirectId(FlakeInput &input)
 bool SourceReader::readRef(FlakeInput &input)
 {
     // The original ref is the branch the user asked for; the locked one is only a fallback.
-    if (m_node.original.contains(u"ref"_s))
-        return optionalString(m_node.original, u"original"_s, u"ref"_s, input.ref);
+    if (m_original.contains(u"ref"_s))
+        return optionalString(m_original, u"original"_s, u"ref"_s, input.ref);
     return lockedString(u"ref"_s, input.ref, false);
 }
 
 bool SourceReader::readLastModified(FlakeInput &input)
 {
-    const QJsonValue value = m_node.locked.value(u"lastModified"_s);
+    const QJsonValue value = m_locked.value(u"lastModified"_s);
     if (value.isUndefined())
         return true;
     input.lastModified = integerValue(value);
@@ -353,23 +361,20 @@ private:
     std::optional<QJsonObject> parseDocument(const QByteArray &json);
     std::optional<int> readVersion(const QJsonObject &top);
     bool readNodes(const QJsonObject &top);
-    bool readNode(const QString &key, const QJsonValue &value, const QJsonObject &nodes);
-    bool readInputs(const QString &key, const QJsonObject &object, const QJsonObject &nodes,
-                    LockNode &node);
-    std::optional<InputTarget> readTarget(const InputRef &ref, const QJsonValue &value,
-                                          const QJsonObject &nodes);
-    bool readSource(const QString &key, const QJsonObject &object, LockNode &node);
-    bool readObject(const QString &key, const QJsonObject &object, const QString &field,
-                    QJsonObject &out);
+    bool readNode(const QString &key, const QJsonValue &value);
+    bool readInputs(const QString &key, const QJsonObject &object, NodeInputs &inputs);
+    std::optional<InputTarget> readTarget(const InputRef &ref, const QJsonValue &value);
+    bool readSource(const QString &key, const QJsonObject &object);
+    bool checkObject(const QString &key, const QJsonObject &object, const QString &field);
     std::optional<QList<FlakeInput>> rootInputs(FollowsResolver &resolver);
     bool checkOtherFollows(FollowsResolver &resolver);
     bool fail(const QString &message);
     // Only for keys already checked to exist: readTarget vets every reference up front.
-    const LockNode &node(const QString &key) const { return *m_nodes.constFind(key); }
+    const NodeInputs &inputsOf(const QString &key) const { return *m_nodes.constFind(key); }
 
+    QJsonObject m_nodesJson;
     QString m_rootKey;
     NodeMap m_nodes;
-    QStringList m_order;  // node keys as the file lists them, so errors come out deterministically
     QString m_error;
 };
 
@@ -444,60 +449,56 @@ bool LockReader::readNodes(const QJsonObject &top)
         return fail(u"flake.lock has no \"root\""_s);
     if (!rootValue.isString())
         return fail(u"flake.lock \"root\" is not a string"_s);
-    const QJsonObject nodes = nodesValue.toObject();
+    m_nodesJson = nodesValue.toObject();
     m_rootKey = rootValue.toString();
-    if (!nodes.contains(m_rootKey))
+    if (!m_nodesJson.contains(m_rootKey))
         return fail(u"root node "_s + quoted(m_rootKey) + u" does not exist"_s);
-    m_nodes.reserve(nodes.size());
-    m_order.reserve(nodes.size());
-    for (auto it = nodes.constBegin(); it != nodes.constEnd(); ++it) {
-        if (!readNode(it.key(), it.value(), nodes))
+    m_nodes.reserve(m_nodesJson.size());
+    for (auto it = m_nodesJson.constBegin(); it != m_nodesJson.constEnd(); ++it) {
+        if (!readNode(it.key(), it.value()))
             return false;
     }
     return true;
 }
 
-bool LockReader::readNode(const QString &key, const QJsonValue &value, const QJsonObject &nodes)
+bool LockReader::readNode(const QString &key, const QJsonValue &value)
 {
     if (!value.isObject())
         return fail(u"node "_s + quoted(key) + u" is not an object"_s);
     const QJsonObject object = value.toObject();
-    LockNode node;
-    if (!readInputs(key, object, nodes, node))
+    NodeInputs inputs;
+    if (!readInputs(key, object, inputs))
         return false;
     // The root is the flake itself: it pins nothing, so only its inputs matter.
-    if (key != m_rootKey && !readSource(key, object, node))
+    if (key != m_rootKey && !readSource(key, object))
         return false;
-    m_nodes.insert(key, std::move(node));
-    m_order.append(key);
+    m_nodes.insert(key, std::move(inputs));
     return true;
 }
 
-bool LockReader::readInputs(const QString &key, const QJsonObject &object,
-                            const QJsonObject &nodes, LockNode &node)
+bool LockReader::readInputs(const QString &key, const QJsonObject &object, NodeInputs &inputs)
 {
-    const QJsonValue inputs = object.value(u"inputs"_s);
-    if (inputs.isUndefined())
+    const QJsonValue value = object.value(u"inputs"_s);
+    if (value.isUndefined())
         return true;
-    if (!inputs.isObject())
+    if (!value.isObject())
         return fail(u"node "_s + quoted(key) + u": \"inputs\" is not an object"_s);
-    const QJsonObject inputObject = inputs.toObject();
+    const QJsonObject inputObject = value.toObject();
     for (auto it = inputObject.constBegin(); it != inputObject.constEnd(); ++it) {
-        const std::optional<InputTarget> target = readTarget({key, it.key()}, it.value(), nodes);
+        const std::optional<InputTarget> target = readTarget({key, it.key()}, it.value());
         if (!target)
             return false;
-        node.inputs.insert(it.key(), *target);
+        inputs.insert(it.key(), *target);
     }
     return true;
 }
 
-std::optional<InputTarget> LockReader::readTarget(const InputRef &ref, const QJsonValue &value,
-                                                  const QJsonObject &nodes)
+std::optional<InputTarget> LockReader::readTarget(const InputRef &ref, const QJsonValue &value)
 {
     InputTarget target;
     if (value.isString()) {
         target.node = value.toString();
-        if (nodes.contains(target.node))
+        if (m_nodesJson.contains(target.node))
             return target;
         fail(inputLabel(ref, m_rootKey) + u" refers to missing node "_s + quoted(target.node));
         return std::nullopt;
@@ -519,39 +520,36 @@ std::optional<InputTarget> LockReader::readTarget(const InputRef &ref, const QJs
     return target;
 }
 
-bool LockReader::readSource(const QString &key, const QJsonObject &object, LockNode &node)
+bool LockReader::readSource(const QString &key, const QJsonObject &object)
 {
-    if (!readObject(key, object, u"locked"_s, node.locked)
-        || !readObject(key, object, u"original"_s, node.original))
+    if (!checkObject(key, object, u"locked"_s) || !checkObject(key, object, u"original"_s))
         return false;
-    const std::optional<QString> type = stringField(node.locked, u"type"_s);
+    const QJsonObject locked = object.value(u"locked"_s).toObject();
+    const std::optional<QString> type = stringField(locked, u"type"_s);
     if (!type || type->isEmpty())
         return fail(u"node "_s + quoted(key) + u" has no string \"locked.type\""_s);
     const QJsonValue flake = object.value(u"flake"_s);
     if (!flake.isUndefined() && !flake.isBool())
         return fail(u"node "_s + quoted(key) + u": \"flake\" is not a boolean"_s);
-    node.isFlake = flake.toBool(true);
     return true;
 }
 
-bool LockReader::readObject(const QString &key, const QJsonObject &object, const QString &field,
-                            QJsonObject &out)
+bool LockReader::checkObject(const QString &key, const QJsonObject &object, const QString &field)
 {
     const QJsonValue value = object.value(field);
     if (value.isUndefined())
         return fail(u"node "_s + quoted(key) + u" has no \""_s + field + u"\" attribute"_s);
     if (!value.isObject())
         return fail(u"node "_s + quoted(key) + u": \""_s + field + u"\" is not an object"_s);
-    out = value.toObject();
     return true;
 }
 
 std::optional<QList<FlakeInput>> LockReader::rootInputs(FollowsResolver &resolver)
 {
     QList<FlakeInput> inputs;
-    const LockNode &root = node(m_rootKey);
-    inputs.reserve(root.inputs.size());
-    for (auto it = root.inputs.constBegin(); it != root.inputs.constEnd(); ++it) {
+    const NodeInputs &root = inputsOf(m_rootKey);
+    inputs.reserve(root.size());
+    for (auto it = root.constBegin(); it != root.constEnd(); ++it) {
         const std::optional<QString> key = resolver.resolve({m_rootKey, it.key()});
         if (!key) {
             fail(resolver.error());
@@ -561,7 +559,7 @@ std::optional<QList<FlakeInput>> LockReader::rootInputs(FollowsResolver &resolve
             fail(u"input "_s + quoted(it.key()) + u" follows the root flake"_s);
             return std::nullopt;
         }
-        SourceReader source(*key, node(*key));
+        SourceReader source(*key, m_nodesJson.value(*key).toObject());
         std::optional<FlakeInput> input = source.read(it.key());
         if (!input) {
             fail(source.error());
@@ -572,14 +570,16 @@ std::optional<QList<FlakeInput>> LockReader::rootInputs(FollowsResolver &resolve
     return inputs;
 }
 
-// Nix refuses a lock whose follows dangle or loop anywhere, even below the root's inputs.
+// A follows that dangles or loops deeper in the graph breaks the lock for Nix just the same.
+// Walking the JSON keys rather than the hash keeps the first error reported the same every run.
 bool LockReader::checkOtherFollows(FollowsResolver &resolver)
 {
-    for (const QString &key : std::as_const(m_order)) {
+    for (auto node = m_nodesJson.constBegin(); node != m_nodesJson.constEnd(); ++node) {
+        const QString key = node.key();
         if (key == m_rootKey)
             continue;
-        const LockNode &current = node(key);
-        for (auto it = current.inputs.constBegin(); it != current.inputs.constEnd(); ++it) {
+        const NodeInputs &inputs = inputsOf(key);
+        for (auto it = inputs.constBegin(); it != inputs.constEnd(); ++it) {
             if (it->isFollows && !resolver.resolve({key, it.key()}))
                 return fail(resolver.error());
         }
