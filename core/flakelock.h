@@ -15,9 +15,10 @@ struct FlakeInput
     QString type;      // locked.type: github, gitlab, sourcehut, git, tarball, file, path, indirect
     QString owner;     // github/gitlab/sourcehut owner; empty otherwise
     QString repo;      // github/gitlab/sourcehut repository; empty otherwise
-    QString ref;       // original.ref (the branch the user follows); empty if none
+    QString ref;       // original.ref (the branch the user follows), else locked.ref; empty if none
     QString rev;       // locked.rev; empty for types that have none (tarball, file, path)
-    QString url;       // locked.url for git, tarball, file, indirect id; empty otherwise
+    QString url;       // locked.url (git, tarball, file, unknown types), locked.path (path),
+                       // the flake id (indirect); empty for github, gitlab, sourcehut
     std::optional<qint64> lastModified;  // locked.lastModified, seconds since the epoch
     bool isFlake = true;                 // false for `flake = false` inputs
     bool operator==(const FlakeInput &) const = default;

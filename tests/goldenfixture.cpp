@@ -5,7 +5,7 @@
 
 namespace GoldenFixture {
 
-QString build(FixtureTree &tree)
+StorePaths build(FixtureTree &tree)
 {
     constexpr qint64 Day = 86400;
     FixtureTree::SystemSpec spec;
@@ -28,7 +28,7 @@ QString build(FixtureTree &tree)
     QFile lock(QStringLiteral(NIXOS_TEST_DATA "/flake-locks/nixos-infra.lock"));
     if (lock.open(QIODevice::ReadOnly))
         tree.writeFile(QStringLiteral("/etc/nixos/flake.lock"), lock.readAll());
-    return s47;
+    return {s46, s47};
 }
 
 } // namespace GoldenFixture

@@ -9,6 +9,11 @@
 namespace GoldenFixture {
 inline constexpr qint64 Generation47Created = 1'795'000'000;  // 2026-11-18
 
-// Fills tree and returns the store path of generation 47.
-QString build(FixtureTree &tree);
+struct StorePaths
+{
+    QString generation46;  // booted
+    QString generation47;  // current
+};
+
+StorePaths build(FixtureTree &tree);
 } // namespace GoldenFixture
