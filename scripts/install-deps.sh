@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs the Debian 12 packages a task needs, only those missing, with apt.
+# Usage: install-deps.sh build|test|bench ...
+set -euo pipefail
+
+build=(cmake ninja-build g++ git pkg-config curl
+       qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libyaml-cpp-dev zlib1g-dev)
+# prometheus brings promtool; the end-to-end test runs the server itself.
+test=(prometheus)
+bench=(wrk prometheus-node-exporter nginx-light valgrind)
+
+wanted=()
+for task in "$@"; do
+  case $task in
+    build) wanted+=("${build[@]}") ;;
+    test) wanted+=("${build[@]}" "${test[@]}") ;;
+    bench) wanted+=("${build[@]}" "${bench[@]}") ;;
+    *) echo "install-deps.sh: unknown task '$task' (build, test, bench)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for package in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
