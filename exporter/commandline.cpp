@@ -50,7 +50,8 @@ CommandLine::Outcome CommandLine::parse(const QStringList &arguments)
         m_error = m_parser.errorText();
         return Outcome::Error;
     }
-    if (m_parser.isSet(QStringLiteral("help")))
+    // addHelpOption() also adds --help-all, which parse() leaves for us to handle.
+    if (m_parser.isSet(QStringLiteral("help")) || m_parser.isSet(QStringLiteral("help-all")))
         return Outcome::ShowHelp;
     if (m_parser.isSet(QStringLiteral("version")))
         return Outcome::ShowVersion;

@@ -5,6 +5,8 @@
 
 #include <QFile>
 
+#include <utility>
+
 #include <yaml-cpp/yaml.h>
 
 namespace {
@@ -26,39 +28,49 @@ QString keyOf(const YAML::Node &key)
     throw ConfigError{node.Mark().line + 1, message};
 }
 
-void expectMap(const YAML::Node &node, const QString &path)
+// A key and its value, as iterating a YAML mapping yields them.
+using Entry = std::pair<YAML::Node, YAML::Node>;
+
+// A wrong value is reported on its own line, except a missing one ("enabled:" and nothing
+// after it): yaml-cpp gives that the position of the next token, often lines further down.
+[[noreturn]] void failValue(const Entry &entry, const QString &message)
 {
-    if (!node.IsMap())
-        fail(node, QStringLiteral("%1 must be a mapping").arg(path));
+    fail(entry.second.IsNull() ? entry.first : entry.second, message);
 }
 
-QString scalarString(const YAML::Node &node, const QString &path)
+void expectMap(const Entry &entry, const QString &path)
 {
-    if (!node.IsScalar())
-        fail(node, QStringLiteral("%1 must be a string").arg(path));
-    return QString::fromStdString(node.Scalar());
+    if (!entry.second.IsMap())
+        failValue(entry, QStringLiteral("%1 must be a mapping").arg(path));
 }
 
-bool scalarBool(const YAML::Node &node, const QString &path)
+QString scalarString(const Entry &entry, const QString &path)
+{
+    if (!entry.second.IsScalar())
+        failValue(entry, QStringLiteral("%1 must be a string").arg(path));
+    return QString::fromStdString(entry.second.Scalar());
+}
+
+bool scalarBool(const Entry &entry, const QString &path)
 {
     bool value = false;
-    if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value))
-        fail(node, QStringLiteral("%1 must be true or false").arg(path));
+    if (!entry.second.IsScalar() || !YAML::convert<bool>::decode(entry.second, value))
+        failValue(entry, QStringLiteral("%1 must be true or false").arg(path));
     return value;
 }
 
-void applyCollector(ExporterConfig &config, const QString &name, const YAML::Node &node)
+void applyCollector(ExporterConfig &config, const QString &name, const Entry &collector)
 {
     const QString path = QStringLiteral("collectors.") + name;
-    if (node.IsNull())
+    if (collector.second.IsNull())
         return;  // "flake:" with nothing under it changes nothing
-    expectMap(node, path);
-    for (const auto &entry : node) {
+    expectMap(collector, path);
+    for (const auto &entry : collector.second) {
         const QString key = keyOf(entry.first);
         if (key == QLatin1String("enabled"))
-            config.collectors[name] = scalarBool(entry.second, path + QStringLiteral(".enabled"));
+            config.collectors[name] = scalarBool(entry, path + QStringLiteral(".enabled"));
         else if (key == QLatin1String("lock_path") && name == QLatin1String("flake"))
-            config.lockPath = scalarString(entry.second, path + QStringLiteral(".lock_path"));
+            config.lockPath = scalarString(entry, path + QStringLiteral(".lock_path"));
         else
             fail(entry.first, QStringLiteral("unknown key \"%1\" in %2 (known: enabled%3)")
                                   .arg(key, path, name == QLatin1String("flake") ? QStringLiteral(", lock_path") : QString()));
@@ -69,24 +81,27 @@ void apply(ExporterConfig &config, const YAML::Node &root)
 {
     if (root.IsNull())
         return;  // an empty file is a valid config of defaults
-    expectMap(root, QStringLiteral("the top level"));
+    if (!root.IsMap())
+        fail(root, QStringLiteral("the top level must be a mapping"));
     for (const auto &entry : root) {
         const QString key = keyOf(entry.first);
         if (key == QLatin1String("listen_addr")) {
             QString error;
             const std::optional<ListenAddress> address =
-                ListenAddress::parse(scalarString(entry.second, key), &error);
+                ListenAddress::parse(scalarString(entry, key), &error);
             if (!address)
                 fail(entry.second, QStringLiteral("listen_addr: %1").arg(error));
             config.listen = *address;
         } else if (key == QLatin1String("collectors")) {
-            expectMap(entry.second, key);
+            if (entry.second.IsNull())
+                continue;  // "collectors:" with every collector commented out changes nothing
+            expectMap(entry, key);
             for (const auto &collector : entry.second) {
                 const QString name = keyOf(collector.first);
                 if (!Collectors::find(name))
                     fail(collector.first, QStringLiteral("unknown collector \"%1\" (known: %2)")
                                               .arg(name, Collectors::names().join(QStringLiteral(", "))));
-                applyCollector(config, name, collector.second);
+                applyCollector(config, name, collector);
             }
         } else {
             fail(entry.first, QStringLiteral("unknown key \"%1\" (known: listen_addr, collectors)").arg(key));

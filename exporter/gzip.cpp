@@ -3,6 +3,8 @@
 
 #include <QList>
 
+#include <optional>
+
 #include <zlib.h>
 
 namespace Gzip {
@@ -26,10 +28,14 @@ QByteArray compress(const QByteArray &data)
 
 bool accepted(const QByteArray &acceptEncoding)
 {
+    // RFC 9110 12.5.3: "*" only stands for codings the header does not name, so an explicit
+    // "gzip;q=0" refuses gzip even next to "*". x-gzip is the same coding as gzip.
+    std::optional<bool> gzip;
+    std::optional<bool> any;
     for (const QByteArray &item : acceptEncoding.split(',')) {
         const QList<QByteArray> parts = item.split(';');
         const QByteArray coding = parts.first().trimmed().toLower();
-        if (coding != "gzip" && coding != "*")
+        if (coding != "gzip" && coding != "x-gzip" && coding != "*")
             continue;
         bool rejected = false;
         for (qsizetype i = 1; i < parts.size(); ++i) {
@@ -40,10 +46,10 @@ bool accepted(const QByteArray &acceptEncoding)
                 rejected = !ok || q <= 0;
             }
         }
-        if (!rejected)
-            return true;
+        std::optional<bool> &verdict = coding == "*" ? any : gzip;
+        verdict = verdict.value_or(false) || !rejected;
     }
-    return false;
+    return gzip.value_or(any.value_or(false));
 }
 
 } // namespace Gzip

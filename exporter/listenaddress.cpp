@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "listenaddress.h"
 
+#include <algorithm>
+
 std::optional<ListenAddress> ListenAddress::parse(const QString &text, QString *error)
 {
     const auto fail = [&](const QString &why) {
@@ -11,8 +13,11 @@ std::optional<ListenAddress> ListenAddress::parse(const QString &text, QString *
     const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
     if (colon < 0)
         return fail(QStringLiteral("no port"));
-    bool isNumber = false;
-    const uint port = text.mid(colon + 1).toUInt(&isNumber);
+    // toUInt() alone would also take " 80" and "+80": a port is ASCII digits and nothing else.
+    const QString portText = text.mid(colon + 1);
+    bool isNumber = std::all_of(portText.cbegin(), portText.cend(),
+                                [](QChar c) { return c >= u'0' && c <= u'9'; });
+    const uint port = isNumber ? portText.toUInt(&isNumber) : 0;
     if (!isNumber || port > 65535)
         return fail(QStringLiteral("port must be a number from 0 to 65535"));
 
@@ -28,7 +33,11 @@ std::optional<ListenAddress> ListenAddress::parse(const QString &text, QString *
         address.host = QHostAddress::Any;
     else if (host == QLatin1String("localhost"))
         address.host = QHostAddress::LocalHost;
-    else if (!address.host.setAddress(host))
+    // QHostAddress also takes inet_aton shorthands ("1" is 0.0.0.1, "127.1" is 127.0.0.1);
+    // an IPv4 address must be written out as the dotted quad it stands for.
+    else if (!address.host.setAddress(host)
+             || (address.host.protocol() == QAbstractSocket::IPv4Protocol
+                 && address.host.toString() != host))
         return fail(QStringLiteral("\"%1\" is not an IP address").arg(host));
     return address;
 }
