@@ -27,8 +27,9 @@ QString Assessment::levelName(Level level)
 Assessment Assessment::of(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now)
 {
     Assessment result;
-    const auto add = [&](const char *code, Level level, const QString &message) {
-        result.findings.append({QLatin1String(code), level, message});
+    const auto add = [&](const char *code, Level level, const QString &message, const QString &subject) {
+        result.findings.append({QLatin1String(code), level, message,
+                                QLatin1String(code) + QLatin1Char(':') + subject});
         result.level = std::max(result.level, level);
     };
 
@@ -36,7 +37,8 @@ Assessment Assessment::of(const Snapshot &snapshot, const Thresholds &thresholds
                                        std::pair{"flake", &snapshot.flakeStatus}}) {
         if (status->enabled && !status->ok)
             add("source-failed", Level::Error,
-                QStringLiteral("cannot read %1 state: %2").arg(QLatin1String(name), status->error));
+                QStringLiteral("cannot read %1 state: %2").arg(QLatin1String(name), status->error),
+                QLatin1String(name));
     }
 
     const GenerationState &state = snapshot.generations;
@@ -46,20 +48,23 @@ Assessment Assessment::of(const Snapshot &snapshot, const Thresholds &thresholds
             reasons.append(RebootCheck::describe(reason));
         if (!reasons.isEmpty())
             add("reboot-required", Level::Attention,
-                QStringLiteral("reboot required: %1").arg(reasons.join(QStringLiteral(", "))));
+                QStringLiteral("reboot required: %1").arg(reasons.join(QStringLiteral(", "))),
+                state.currentSystem->storePath);
     }
 
     if (const Generation *current = state.currentGeneration ? state.generation(*state.currentGeneration) : nullptr) {
         const qint64 age = now - current->created;
         if (age > thresholds.generationStaleSeconds)
             add("generation-stale", Level::Attention,
-                QStringLiteral("generation %1 is %2 old").arg(current->number).arg(days(age)));
+                QStringLiteral("generation %1 is %2 old").arg(current->number).arg(days(age)),
+                QString::number(current->number));
     }
 
     if (const std::optional<qint64> nixpkgs = snapshot.nixpkgsTimestamp()) {
         const qint64 age = now - *nixpkgs;
         if (age > thresholds.nixpkgsStaleSeconds)
-            add("nixpkgs-stale", Level::Attention, QStringLiteral("nixpkgs is %1 old").arg(days(age)));
+            add("nixpkgs-stale", Level::Attention, QStringLiteral("nixpkgs is %1 old").arg(days(age)),
+                QString::number(*nixpkgs));
     }
     return result;
 }

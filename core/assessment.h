@@ -20,6 +20,10 @@ struct Assessment
                           // "nixpkgs-stale", "source-failed"
         Level level = Level::Attention;
         QString message;  // one line for people
+        // The identity of the condition: equal across rescans and restarts while it is the
+        // same condition, different when it is a new one (a reboot needed for another
+        // switch, another stale generation). Notifiers remember what they told by key.
+        QString key;
         bool operator==(const Finding &) const = default;
     };
 

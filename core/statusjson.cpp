@@ -112,7 +112,8 @@ QJsonObject assessmentJson(const Assessment &assessment)
     for (const Assessment::Finding &finding : assessment.findings)
         findings.append(QJsonObject{{QStringLiteral("code"), finding.code},
                                     {QStringLiteral("level"), Assessment::levelName(finding.level)},
-                                    {QStringLiteral("message"), finding.message}});
+                                    {QStringLiteral("message"), finding.message},
+                                    {QStringLiteral("key"), finding.key}});
     return {{QStringLiteral("level"), Assessment::levelName(assessment.level)},
             {QStringLiteral("findings"), findings}};
 }

@@ -59,6 +59,7 @@ private Q_SLOTS:
     void staleGenerationAtTheThreshold();
     void staleNixpkgsFromLockOrLabel();
     void failedSourceIsAnError();
+    void keysIdentifyConditions();
     void defaultsMatchThePlan();
 };
 
@@ -126,6 +127,20 @@ void TestAssessment::failedSourceIsAnError()
     // A disabled source is no failure.
     s.flakeStatus = SourceStatus();
     QCOMPARE(Assessment::of(s, Thresholds(), Now).level, Assessment::Level::Ok);
+}
+
+void TestAssessment::keysIdentifyConditions()
+{
+    Snapshot s = healthy();
+    s.generations.currentSystem = closure(QStringLiteral("/nix/store/b-system"), QStringLiteral("6.6.5"));
+    const QString key = Assessment::of(s, Thresholds(), Now).findings.first().key;
+    // A later rescan, a day later, is the same condition.
+    QCOMPARE(Assessment::of(s, Thresholds(), Now + Thresholds::Day - 1).findings.first().key, key);
+    // Another switch while the reboot is still pending is a new one.
+    s.generations.currentSystem = closure(QStringLiteral("/nix/store/c-system"), QStringLiteral("6.6.6"));
+    const QString next = Assessment::of(s, Thresholds(), Now).findings.first().key;
+    QVERIFY(next != key);
+    QVERIFY(next.startsWith(QLatin1String("reboot-required:")));
 }
 
 void TestAssessment::defaultsMatchThePlan()
