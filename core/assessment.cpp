@@ -52,7 +52,7 @@ Assessment Assessment::of(const Snapshot &snapshot, const Thresholds &thresholds
                 state.currentSystem->storePath);
     }
 
-    if (const Generation *current = state.currentGeneration ? state.generation(*state.currentGeneration) : nullptr) {
+    if (const Generation *current = state.current()) {
         const qint64 age = now - current->created;
         if (age > thresholds.generationStaleSeconds)
             add("generation-stale", Level::Attention,
@@ -67,4 +67,19 @@ Assessment Assessment::of(const Snapshot &snapshot, const Thresholds &thresholds
                 QString::number(*nixpkgs));
     }
     return result;
+}
+
+std::optional<qint64> Assessment::nextChange(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now)
+{
+    // A finding appears once the age is strictly greater than the threshold.
+    std::optional<qint64> next;
+    const auto consider = [&](qint64 moment) {
+        if (moment > now && (!next || moment < *next))
+            next = moment;
+    };
+    if (const Generation *current = snapshot.generations.current())
+        consider(current->created + thresholds.generationStaleSeconds + 1);
+    if (const std::optional<qint64> nixpkgs = snapshot.nixpkgsTimestamp())
+        consider(*nixpkgs + thresholds.nixpkgsStaleSeconds + 1);
+    return next;
 }

@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
+
 struct Snapshot;
 
 // Whether a machine needs its owner, and why: the verdict the tray shows, the CLI turns into
@@ -32,5 +34,8 @@ struct Assessment
 
     static QString levelName(Level level);  // "ok", "attention", "error"
     static Assessment of(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now);
+    // The first moment after now at which time alone changes the verdict (a generation or
+    // nixpkgs crosses its threshold), so that a UI can sleep until then instead of polling.
+    static std::optional<qint64> nextChange(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now);
     bool operator==(const Assessment &) const = default;
 };

@@ -23,5 +23,6 @@ struct GenerationState
     QStringList problems;                           // what could not be read, one line each
 
     const Generation *generation(int number) const;
+    const Generation *current() const { return currentGeneration ? generation(*currentGeneration) : nullptr; }
     bool operator==(const GenerationState &) const = default;
 };

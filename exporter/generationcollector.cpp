@@ -75,7 +75,7 @@ void renderGeneration(const Snapshot &snapshot, qint64 now, Exposition &out)
                    "Generation the system profile points to, booted by default next time",
                    state.defaultGeneration);
 
-    if (const Generation *current = state.currentGeneration ? state.generation(*state.currentGeneration) : nullptr) {
+    if (const Generation *current = state.current()) {
         out.family("nixos_generation_age_seconds", "Age of the current generation in seconds");
         out.sample(double(now - current->created));
     }

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void staleNixpkgsFromLockOrLabel();
     void failedSourceIsAnError();
     void keysIdentifyConditions();
+    void nextChangeIsTheNextThreshold();
     void defaultsMatchThePlan();
 };
 
@@ -141,6 +142,17 @@ void TestAssessment::keysIdentifyConditions()
     const QString next = Assessment::of(s, Thresholds(), Now).findings.first().key;
     QVERIFY(next != key);
     QVERIFY(next.startsWith(QLatin1String("reboot-required:")));
+}
+
+void TestAssessment::nextChangeIsTheNextThreshold()
+{
+    const Snapshot s = healthy();  // generation 1 day old, nixpkgs 7 days old
+    const std::optional<qint64> next = Assessment::nextChange(s, Thresholds(), Now);
+    QCOMPARE(next, std::optional<qint64>(Now - Thresholds::Day + 7 * Thresholds::Day + 1));
+    QVERIFY(Assessment::of(s, Thresholds(), *next - 1).findings.isEmpty());
+    QCOMPARE(codes(Assessment::of(s, Thresholds(), *next)), QStringList{"generation-stale"});
+    // After both thresholds nothing more changes by waiting.
+    QVERIFY(!Assessment::nextChange(s, Thresholds(), Now + 60 * Thresholds::Day));
 }
 
 void TestAssessment::defaultsMatchThePlan()

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+#include "assessment.h"
+#include "fixturetree.h"
+#include "goldenfixture.h"
+#include "snapshotreader.h"
+#include "statustext.h"
+#include "systemlayout.h"
+
+#include <QTest>
+
+class TestStatusText : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void ages_data();
+    void ages();
+    void summaryOfTheGoldenFixture();
+    void summaryWithoutBootedSystem();
+};
+
+void TestStatusText::ages_data()
+{
+    QTest::addColumn<qint64>("seconds");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("seconds") << qint64(59) << "0 minutes";
+    QTest::newRow("minute") << qint64(60) << "1 minute";
+    QTest::newRow("hour") << qint64(3600) << "1 hour";
+    QTest::newRow("day and a half") << qint64(36 * 3600) << "36 hours";
+    QTest::newRow("two days") << qint64(2 * 86400) << "2 days";
+    QTest::newRow("41 days") << qint64(41 * 86400 + 5) << "41 days";
+    QTest::newRow("clock skew") << qint64(-30) << "0 minutes";
+}
+
+void TestStatusText::ages()
+{
+    QFETCH(qint64, seconds);
+    QFETCH(QString, text);
+    QCOMPARE(StatusText::age(seconds), text);
+}
+
+void TestStatusText::summaryOfTheGoldenFixture()
+{
+    FixtureTree tree;
+    GoldenFixture::build(tree);
+    ReadOptions options;
+    options.flake = true;
+    const Snapshot snapshot = SnapshotReader::read(SystemLayout(tree.root()), options);
+    const qint64 now = 1786245335 + 41 * 86400;  // nixpkgs locked 41 days before
+    const Assessment assessment = Assessment::of(snapshot, Thresholds(), now);
+    QCOMPARE(StatusText::summary(snapshot, assessment, now),
+             QStringLiteral("generation 47 (booted 46) · nixpkgs 41 days old · reboot required: kernel "
+                            "6.12.41 → 6.12.52, initrd initrd-linux-6.12.41/initrd → initrd-linux-6.12.52/initrd, "
+                            "kernel-modules linux-6.12.41-modules → linux-6.12.52-modules"));
+    const QStringList lines = StatusText::lines(snapshot, assessment, now);
+    QCOMPARE(lines.value(0), QStringLiteral("generation 47, built %1 ago").arg(StatusText::age(now - GoldenFixture::Generation47Created)));
+    QCOMPARE(lines.value(1), QStringLiteral("booted generation 46"));
+    QCOMPARE(lines.value(2), QStringLiteral("nixpkgs 41 days old"));
+    QVERIFY(lines.value(3).startsWith(QStringLiteral("reboot required: kernel 6.12.41 → 6.12.52")));
+}
+
+void TestStatusText::summaryWithoutBootedSystem()
+{
+    FixtureTree tree;
+    FixtureTree::SystemSpec spec;
+    spec.name = QStringLiteral("ct");
+    const QString system = tree.addSystem(spec);
+    tree.addGeneration(5, system, 1'700'000'000);
+    tree.setCurrentSystem(system);
+    const Snapshot snapshot = SnapshotReader::read(SystemLayout(tree.root()), ReadOptions());
+    const qint64 now = *snapshot.nixpkgsTimestamp() + 86400;
+    // Label 24.11.20241201: one day old; no booted system, so nothing about reboots.
+    QCOMPARE(StatusText::summary(snapshot, Assessment::of(snapshot, Thresholds(), 1'700'000'000), now),
+             QStringLiteral("generation 5 · nixpkgs 24 hours old"));
+}
+
+QTEST_GUILESS_MAIN(TestStatusText)
+#include "tst_statustext.moc"
