@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+#include "settingsdialog.h"
+
+#include "autostart.h"
+#include "notificationpolicy.h"
+#include "traysettings.h"
+
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QMessageBox>
+#include <QVBoxLayout>
+
+namespace {
+const QMap<QString, QString> NotificationLabels{
+    {QStringLiteral("reboot-required"), QStringLiteral("A reboot is required")},
+    {QStringLiteral("generation-stale"), QStringLiteral("The running generation is older than the threshold")},
+    {QStringLiteral("nixpkgs-stale"), QStringLiteral("nixpkgs is older than the threshold")},
+    {QStringLiteral("source-failed"), QStringLiteral("The system state cannot be read")},
+};
+} // namespace
+
+SettingsDialog::SettingsDialog(TraySettings &settings, QWidget *parent)
+    : QDialog(parent), m_settings(settings)
+{
+    setWindowTitle(QStringLiteral("NixOS status settings"));
+    const Thresholds thresholds = settings.thresholds();
+    for (auto [box, seconds] : {std::pair{&m_generationDays, thresholds.generationStaleSeconds},
+                                std::pair{&m_nixpkgsDays, thresholds.nixpkgsStaleSeconds}}) {
+        box->setRange(1, 3650);
+        box->setSuffix(QStringLiteral(" days"));
+        box->setValue(int(seconds / Thresholds::Day));
+    }
+    auto *thresholdsForm = new QFormLayout;
+    thresholdsForm->addRow(QStringLiteral("Generation is stale after"), &m_generationDays);
+    thresholdsForm->addRow(QStringLiteral("nixpkgs is stale after"), &m_nixpkgsDays);
+    auto *thresholdsBox = new QGroupBox(QStringLiteral("Thresholds"));
+    thresholdsBox->setLayout(thresholdsForm);
+
+    auto *notifyLayout = new QVBoxLayout;
+    const QStringList enabled = settings.notifiedCodes();
+    for (const QString &code : NotificationPolicy::AllCodes) {
+        auto *check = new QCheckBox(NotificationLabels.value(code));
+        check->setChecked(enabled.contains(code));
+        m_notify.insert(code, check);
+        notifyLayout->addWidget(check);
+    }
+    auto *notifyBox = new QGroupBox(QStringLiteral("Notify when"));
+    notifyBox->setLayout(notifyLayout);
+
+    m_lockPath.setText(settings.lockPath());
+    m_lockPath.setPlaceholderText(QStringLiteral("auto: /run/current-system/flake.lock, /etc/nixos/flake.lock"));
+    m_autostart.setText(QStringLiteral("Start with the desktop session"));
+    m_autostart.setChecked(Autostart::isEnabled());
+    auto *otherForm = new QFormLayout;
+    otherForm->addRow(QStringLiteral("flake.lock"), &m_lockPath);
+    otherForm->addRow(&m_autostart);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::save);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(thresholdsBox);
+    layout->addWidget(notifyBox);
+    layout->addLayout(otherForm);
+    layout->addWidget(buttons);
+}
+
+void SettingsDialog::save()
+{
+    Thresholds thresholds;
+    thresholds.generationStaleSeconds = m_generationDays.value() * Thresholds::Day;
+    thresholds.nixpkgsStaleSeconds = m_nixpkgsDays.value() * Thresholds::Day;
+    m_settings.setThresholds(thresholds);
+    QStringList codes;
+    for (auto it = m_notify.cbegin(); it != m_notify.cend(); ++it) {
+        if (it.value()->isChecked())
+            codes.append(it.key());
+    }
+    m_settings.setNotifiedCodes(codes);
+    m_settings.setLockPath(m_lockPath.text().trimmed());
+    QString error;
+    if (m_autostart.isChecked() != Autostart::isEnabled() && !Autostart::setEnabled(m_autostart.isChecked(), &error))
+        QMessageBox::warning(this, windowTitle(), error);
+    accept();
+}

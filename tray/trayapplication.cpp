@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+#include "trayapplication.h"
+
+#include "detailswindow.h"
+#include "settingsdialog.h"
+
+#include <QApplication>
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QMessageBox>
+
+Q_LOGGING_CATEGORY(lcTray, "nixos.tray", QtInfoMsg)
+
+namespace {
+// inotify does the work; the rescan only catches what it cannot see. A tray is idle.
+constexpr int RescanIntervalMs = 15 * 60 * 1000;
+// QTimer takes an int of milliseconds; waking once a day at most is plenty.
+constexpr qint64 MaxSleepSeconds = 24 * 3600;
+
+qint64 now()
+{
+    return QDateTime::currentSecsSinceEpoch();
+}
+} // namespace
+
+TrayApplication::TrayApplication(const Options &options, QSettings &settings, QObject *parent)
+    : QObject(parent),
+      m_options(options),
+      m_settings(settings),
+      m_policy(settings),
+      m_sender(options.sessionBus),
+      m_rebooter(options.systemBus),
+      m_hostWatcher(options.sessionBus)
+{
+    m_wakeUp.setSingleShot(true);
+    connect(&m_wakeUp, &QTimer::timeout, this, &TrayApplication::refresh);
+    connect(&m_policy, &NotificationPolicy::notificationRequested, this, &TrayApplication::notify);
+    connect(&m_policy, &NotificationPolicy::notificationWithdrawn, &m_sender, &NotificationSender::close);
+    connect(&m_sender, &NotificationSender::actionInvoked, this, &TrayApplication::onAction);
+    connect(&m_rebooter, &Rebooter::availabilityChanged, &m_icon, &TrayIcon::setRebootAvailable);
+    connect(&m_rebooter, &Rebooter::rebootFailed, this, [](const QString &message) {
+        QMessageBox::warning(nullptr, QStringLiteral("Reboot"), QStringLiteral("The reboot failed: %1").arg(message));
+    });
+    connect(&m_icon, &TrayIcon::detailsRequested, this, &TrayApplication::showDetails);
+    connect(&m_icon, &TrayIcon::settingsRequested, this, &TrayApplication::showSettings);
+    connect(&m_icon, &TrayIcon::snoozeRequested, this, &TrayApplication::snooze);
+    connect(&m_icon, &TrayIcon::rebootRequested, this, &TrayApplication::confirmReboot);
+    connect(&m_icon, &TrayIcon::quitRequested, qApp, &QApplication::quit);
+}
+
+TrayApplication::~TrayApplication()
+{
+    delete m_details;
+}
+
+void TrayApplication::start()
+{
+    restartMonitor();
+    showIconWhenHostIsThere();
+}
+
+void TrayApplication::showIconWhenHostIsThere()
+{
+    // A StatusNotifierItem needs a watcher to register with; XEmbed trays are found by Qt.
+    if (m_hostWatcher.isHostPresent() || QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_icon.show();
+        return;
+    }
+    qCInfo(lcTray) << "no system tray yet; waiting for" << TrayHostWatcher::WatcherService;
+    connect(&m_hostWatcher, &TrayHostWatcher::hostPresentChanged, this, [this](bool present) {
+        if (present && !m_icon.isVisible())
+            m_icon.show();
+    });
+}
+
+void TrayApplication::restartMonitor()
+{
+    StatusMonitor::Settings settings;
+    settings.read.flake = true;
+    settings.read.lockPath = m_settings.lockPath();
+    settings.rescanIntervalMs = RescanIntervalMs;
+    m_monitor = std::make_unique<StatusMonitor>(SystemLayout(m_options.root), settings);
+    connect(m_monitor.get(), &StatusMonitor::snapshotChanged, this, &TrayApplication::refresh);
+    m_monitor->start();
+}
+
+void TrayApplication::refresh()
+{
+    const qint64 time = now();
+    const Thresholds thresholds = m_settings.thresholds();
+    const Snapshot &snapshot = m_monitor->snapshot();
+    const Assessment assessment = Assessment::of(snapshot, thresholds, time);
+    m_icon.setStatus(snapshot, assessment, time);
+    m_icon.setSnoozedUntil(m_policy.snoozedUntil(time));
+    if (m_details)
+        m_details->setStatus(snapshot, assessment, thresholds, time);
+    m_policy.setEnabledCodes(m_settings.notifiedCodes());
+    m_policy.update(assessment, time);
+    scheduleWakeUp(time);
+}
+
+void TrayApplication::scheduleWakeUp(qint64 time)
+{
+    // Sleep until time alone changes something: a threshold crossed, a snooze over.
+    qint64 next = time + MaxSleepSeconds;
+    for (const std::optional<qint64> moment :
+         {Assessment::nextChange(m_monitor->snapshot(), m_settings.thresholds(), time), m_policy.nextWakeUp(time)}) {
+        if (moment)
+            next = std::min(next, *moment);
+    }
+    m_wakeUp.start(int((next - time) * 1000));
+}
+
+void TrayApplication::notify(const NotificationRequest &request)
+{
+    QList<NotificationSender::Action> actions;
+    if (request.code == QLatin1String("reboot-required") && m_rebooter.isAvailable())
+        actions.append({QStringLiteral("reboot"), QStringLiteral("Reboot…")});
+    actions.append({QStringLiteral("details"), QStringLiteral("Details")});
+    actions.append({QStringLiteral("remind"), QStringLiteral("Remind me tomorrow")});
+    m_sender.show(request, actions);
+}
+
+void TrayApplication::onAction(const QString &key, const QString &action)
+{
+    if (action == QLatin1String("reboot")) {
+        confirmReboot();
+    } else if (action == QLatin1String("remind")) {
+        m_policy.remindLater(key, now() + Thresholds::Day);
+        scheduleWakeUp(now());
+    } else {
+        showDetails();  // "details", and "default" (a click on the notification itself)
+    }
+}
+
+DetailsWindow *TrayApplication::showDetails()
+{
+    if (!m_details)
+        m_details = new DetailsWindow;
+    const qint64 time = now();
+    const Thresholds thresholds = m_settings.thresholds();
+    m_details->setStatus(m_monitor->snapshot(), Assessment::of(m_monitor->snapshot(), thresholds, time),
+                         thresholds, time);
+    m_details->show();
+    m_details->raise();
+    m_details->activateWindow();
+    return m_details;
+}
+
+void TrayApplication::snooze(qint64 seconds)
+{
+    m_policy.snoozeAll(seconds > 0 ? now() + seconds : 0);
+    refresh();
+}
+
+void TrayApplication::showSettings()
+{
+    const QString lockPath = m_settings.lockPath();
+    SettingsDialog dialog(m_settings);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    if (m_settings.lockPath() != lockPath)
+        restartMonitor();  // emits snapshotChanged, which refreshes
+    else
+        refresh();
+}
+
+void TrayApplication::confirmReboot()
+{
+    const auto answer = QMessageBox::question(nullptr, QStringLiteral("Reboot"),
+                                              QStringLiteral("Reboot now to run the new generation?\n\n%1")
+                                                  .arg(m_icon.toolTip()));
+    if (answer == QMessageBox::Yes)
+        m_rebooter.reboot();
+}

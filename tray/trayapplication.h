@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "notificationpolicy.h"
+#include "notificationsender.h"
+#include "rebooter.h"
+#include "statusmonitor.h"
+#include "trayhostwatcher.h"
+#include "trayicon.h"
+#include "traysettings.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QSettings>
+#include <QTimer>
+
+#include <memory>
+
+class DetailsWindow;
+
+// nixos-tray: the core's monitor in, an icon, a menu, windows and notifications out.
+class TrayApplication : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        QString root = QStringLiteral("/");
+        QDBusConnection sessionBus = QDBusConnection::sessionBus();
+        QDBusConnection systemBus = QDBusConnection::systemBus();
+    };
+
+    TrayApplication(const Options &options, QSettings &settings, QObject *parent = nullptr);
+    ~TrayApplication() override;
+
+    void start();
+
+    // For tests and the notification actions.
+    TrayIcon &icon() { return m_icon; }
+    DetailsWindow *showDetails();
+    NotificationPolicy &policy() { return m_policy; }
+
+private:
+    void restartMonitor();
+    void refresh();
+    void scheduleWakeUp(qint64 now);
+    void notify(const NotificationRequest &request);
+    void onAction(const QString &key, const QString &action);
+    void snooze(qint64 seconds);
+    void showSettings();
+    void confirmReboot();
+    void showIconWhenHostIsThere();
+
+    const Options m_options;
+    TraySettings m_settings;
+    std::unique_ptr<StatusMonitor> m_monitor;
+    NotificationPolicy m_policy;
+    NotificationSender m_sender;
+    Rebooter m_rebooter;
+    TrayHostWatcher m_hostWatcher;
+    TrayIcon m_icon;
+    QPointer<DetailsWindow> m_details;
+    QTimer m_wakeUp;
+};

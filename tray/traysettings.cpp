@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+#include "traysettings.h"
+
+#include "notificationpolicy.h"
+
+namespace {
+const QString GenerationDays = QStringLiteral("thresholds/generationStaleDays");
+const QString NixpkgsDays = QStringLiteral("thresholds/nixpkgsStaleDays");
+const QString Codes = QStringLiteral("notifications/codes");
+const QString LockPath = QStringLiteral("flake/lockPath");
+} // namespace
+
+Thresholds TraySettings::thresholds() const
+{
+    // Stored in days, as the dialog shows them; defaults from core.
+    const Thresholds defaults;
+    Thresholds thresholds;
+    thresholds.generationStaleSeconds =
+        m_settings.value(GenerationDays, defaults.generationStaleSeconds / Thresholds::Day).toLongLong() * Thresholds::Day;
+    thresholds.nixpkgsStaleSeconds =
+        m_settings.value(NixpkgsDays, defaults.nixpkgsStaleSeconds / Thresholds::Day).toLongLong() * Thresholds::Day;
+    return thresholds;
+}
+
+void TraySettings::setThresholds(const Thresholds &thresholds)
+{
+    m_settings.setValue(GenerationDays, thresholds.generationStaleSeconds / Thresholds::Day);
+    m_settings.setValue(NixpkgsDays, thresholds.nixpkgsStaleSeconds / Thresholds::Day);
+}
+
+QStringList TraySettings::notifiedCodes() const
+{
+    return m_settings.value(Codes, NotificationPolicy::AllCodes).toStringList();
+}
+
+void TraySettings::setNotifiedCodes(const QStringList &codes)
+{
+    m_settings.setValue(Codes, codes);
+}
+
+QString TraySettings::lockPath() const
+{
+    return m_settings.value(LockPath).toString();
+}
+
+void TraySettings::setLockPath(const QString &path)
+{
+    m_settings.setValue(LockPath, path);
+}

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "thresholds.h"
+
+#include <QSettings>
+#include <QStringList>
+
+// The user's choices, kept in QSettings (~/.config/nixos-status/nixos-tray.conf).
+class TraySettings
+{
+public:
+    explicit TraySettings(QSettings &settings) : m_settings(settings) {}
+
+    Thresholds thresholds() const;
+    void setThresholds(const Thresholds &thresholds);
+
+    // Finding codes that may notify (NotificationPolicy::AllCodes by default).
+    QStringList notifiedCodes() const;
+    void setNotifiedCodes(const QStringList &codes);
+
+    // Empty: auto-detect.
+    QString lockPath() const;
+    void setLockPath(const QString &path);
+
+private:
+    QSettings &m_settings;
+};
