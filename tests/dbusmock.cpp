@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+#include "dbusmock.h"
+
+#include <QDBusArgument>
+#include <QDBusConnectionInterface>
+#include <QDBusInterface>
+#include <QDBusReply>
+#include <QDBusVariant>
+#include <QDeadlineTimer>
+#include <QThread>
+
+namespace {
+const QString MockInterface = QStringLiteral("org.freedesktop.DBus.Mock");
+
+// D-Bus values inside a QDBusArgument (nested arrays, structs) into plain QVariants.
+QVariant plain(const QVariant &value)
+{
+    if (value.userType() == qMetaTypeId<QDBusVariant>())
+        return plain(value.value<QDBusVariant>().variant());
+    if (value.userType() != qMetaTypeId<QDBusArgument>())
+        return value;
+    const QDBusArgument argument = value.value<QDBusArgument>();
+    switch (argument.currentType()) {
+    case QDBusArgument::ArrayType: {
+        QVariantList list;
+        argument.beginArray();
+        while (!argument.atEnd())
+            list.append(plain(argument.asVariant()));
+        argument.endArray();
+        return list;
+    }
+    case QDBusArgument::MapType: {
+        QVariantMap map;
+        argument.beginMap();
+        while (!argument.atEnd()) {
+            argument.beginMapEntry();
+            const QString key = plain(argument.asVariant()).toString();
+            map.insert(key, plain(argument.asVariant()));
+            argument.endMapEntry();
+        }
+        argument.endMap();
+        return map;
+    }
+    case QDBusArgument::StructureType: {
+        QVariantList fields;
+        argument.beginStructure();
+        while (!argument.atEnd())
+            fields.append(plain(argument.asVariant()));
+        argument.endStructure();
+        return fields;
+    }
+    default:
+        return argument.asVariant();
+    }
+}
+} // namespace
+
+DBusMock::~DBusMock()
+{
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.terminate();
+        if (!m_process.waitForFinished(5000))
+            m_process.kill();
+    }
+}
+
+bool DBusMock::start(const QString &busName, const QString &objectPath, const QString &template_,
+                     const QString &parametersJson)
+{
+    m_busName = busName;
+    m_objectPath = objectPath;
+    QStringList arguments{QStringLiteral("-m"), QStringLiteral("dbusmock"), QStringLiteral("--session"),
+                          QStringLiteral("--template"), template_};
+    if (!parametersJson.isEmpty())
+        arguments << QStringLiteral("--parameters") << parametersJson;
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    m_process.start(QLatin1String(Python), arguments);
+    QDBusConnectionInterface *bus = QDBusConnection::sessionBus().interface();
+    const QDeadlineTimer deadline(15'000);
+    while (!deadline.hasExpired()) {
+        if (bus->isServiceRegistered(busName))
+            return true;
+        if (m_process.state() == QProcess::NotRunning)
+            break;
+        QThread::msleep(20);
+    }
+    m_error = QStringLiteral("dbusmock %1 did not appear: %2").arg(template_, QString::fromUtf8(m_process.readAll()));
+    return false;
+}
+
+QList<QVariantList> DBusMock::calls(const QString &method) const
+{
+    QDBusInterface mock(m_busName, m_objectPath, MockInterface);
+    const QDBusMessage reply = mock.call(QStringLiteral("GetCalls"));
+    QList<QVariantList> result;
+    if (reply.type() != QDBusMessage::ReplyMessage)
+        return result;
+    // a(tsav): timestamp, method name, arguments
+    for (const QVariant &call : plain(reply.arguments().value(0)).toList()) {
+        const QVariantList fields = call.toList();
+        if (fields.value(1).toString() == method)
+            result.append(fields.value(2).toList());
+    }
+    return result;
+}
+
+void DBusMock::clearCalls() const
+{
+    QDBusInterface(m_busName, m_objectPath, MockInterface).call(QStringLiteral("ClearCalls"));
+}
+
+bool DBusMock::emitSignal(const QString &interface, const QString &name, const QString &signature,
+                          const QVariantList &arguments) const
+{
+    QVariantList wrapped;
+    for (const QVariant &argument : arguments)
+        wrapped.append(QVariant::fromValue(QDBusVariant(argument)));
+    QDBusInterface mock(m_busName, m_objectPath, MockInterface);
+    const QDBusMessage reply = mock.call(QStringLiteral("EmitSignal"), interface, name, signature, wrapped);
+    return reply.type() == QDBusMessage::ReplyMessage;
+}

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QDBusConnection>
+#include <QProcess>
+#include <QStringList>
+#include <QVariantList>
+
+// A python3-dbusmock server on the session bus (the test runs under dbus-run-session):
+// start it from a template, read the calls it received, make it emit signals.
+class DBusMock
+{
+public:
+    // Debian's python3-dbusmock lives in /usr/bin/python3's path, not in other pythons'.
+    static constexpr const char *Python = "/usr/bin/python3";
+
+    ~DBusMock();
+
+    // template_ is a dbusmock template name or a path to a template file.
+    bool start(const QString &busName, const QString &objectPath, const QString &template_,
+               const QString &parametersJson = {});
+    QString error() const { return m_error; }
+
+    // The arguments of every call of `method`, oldest first.
+    QList<QVariantList> calls(const QString &method) const;
+    void clearCalls() const;
+    bool emitSignal(const QString &interface, const QString &name, const QString &signature,
+                    const QVariantList &arguments) const;
+
+private:
+    QProcess m_process;
+    QString m_busName;
+    QString m_objectPath;
+    QString m_error;
+};
