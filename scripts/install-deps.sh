@@ -7,7 +7,8 @@ set -euo pipefail
 build=(cmake ninja-build g++ git pkg-config curl
        qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libyaml-cpp-dev zlib1g-dev)
 # prometheus brings promtool; the end-to-end test runs the server itself.
-test=(prometheus)
+test=(prometheus
+      nix-bin)  # nix-instantiate parses and evaluates the Nix files (tests/nix)
 bench=(wrk prometheus-node-exporter nginx-light valgrind)
 
 wanted=()

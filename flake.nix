@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: MIT
+{
+  description = "nixos-status: NixOS generations, reboot required and flake input ages for Prometheus and the desktop";
+
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+
+  outputs =
+    { self, nixpkgs }:
+    let
+      inherit (nixpkgs) lib;
+      systems = [
+        "x86_64-linux"
+        "aarch64-linux"
+      ];
+      forAllSystems = f: lib.genAttrs systems (system: f nixpkgs.legacyPackages.${system});
+      revision = self.shortRev or self.dirtyShortRev or "unknown";
+
+      # The modules build the package with the configuration's own nixpkgs (its Qt, its
+      # glibc), not with this flake's input, unless the user sets `package`.
+      withPackage =
+        module: optionPath: args:
+        { lib, pkgs, ... }:
+        {
+          imports = [ module ];
+          config = lib.setAttrByPath optionPath (
+            lib.mkDefault (pkgs.callPackage ./nix/package.nix ({ inherit revision; } // args))
+          );
+        };
+    in
+    {
+      overlays.default = final: prev: {
+        nixos-status = final.callPackage ./nix/package.nix { inherit revision; };
+        # Servers: the exporter alone, without Qt Widgets in the closure.
+        nixos-exporter = final.callPackage ./nix/package.nix {
+          inherit revision;
+          withTray = false;
+        };
+        nixos-tray = final.nixos-status;
+      };
+
+      packages = forAllSystems (
+        pkgs:
+        let
+          ours = self.overlays.default (pkgs // ours) pkgs;
+        in
+        {
+          default = ours.nixos-status;
+          inherit (ours) nixos-exporter nixos-tray;
+        }
+      );
+
+      nixosModules = {
+        exporter = withPackage ./nix/modules/exporter.nix [
+          "services"
+          "prometheus"
+          "exporters"
+          "nixos"
+          "package"
+        ] { withTray = false; };
+        tray = withPackage ./nix/modules/tray.nix [ "programs" "nixos-tray" "package" ] { };
+        default.imports = [
+          self.nixosModules.exporter
+          self.nixosModules.tray
+        ];
+      };
+
+      homeManagerModules = {
+        tray = withPackage ./nix/modules/home-manager-tray.nix [ "services" "nixos-tray" "package" ] { };
+        default = self.homeManagerModules.tray;
+      };
+
+      checks = forAllSystems (pkgs: {
+        inherit (self.packages.${pkgs.stdenv.hostPlatform.system}) nixos-exporter nixos-tray;
+        # Boots a VM with the module, switches generations and reads /metrics (needs KVM).
+        vm-test = pkgs.testers.runNixOSTest (import ./nix/tests/vm-test.nix { exporterModule = self.nixosModules.exporter; });
+        # The alert rules load and their unit tests pass.
+        alert-rules = pkgs.runCommand "nixos-status-alert-rules" { nativeBuildInputs = [ pkgs.prometheus ]; } ''
+          cd ${./nix/alerts}
+          promtool check rules nixos.rules.yml
+          promtool test rules nixos.rules.test.yml
+          touch $out
+        '';
+      });
+
+      devShells = forAllSystems (pkgs: {
+        default = pkgs.mkShell {
+          inputsFrom = [ self.packages.${pkgs.stdenv.hostPlatform.system}.default ];
+          packages = [
+            pkgs.prometheus
+            pkgs.nix
+          ];
+        };
+      });
+    };
+}
