@@ -5,7 +5,10 @@
 set -euo pipefail
 
 build=(cmake ninja-build g++ git pkg-config curl
-       qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libyaml-cpp-dev zlib1g-dev)
+       qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libyaml-cpp-dev zlib1g-dev
+       libqt6svg6)  # the tray's SVG icons
+# The tray's tests: a private session bus with mock services, a display, a screenshot tool.
+tray_test=(dbus dbus-x11 python3-dbusmock xvfb xauth imagemagick)
 # prometheus brings promtool; the end-to-end test runs the server itself.
 test=(prometheus
       nix-bin)  # nix-instantiate parses and evaluates the Nix files (tests/nix)
@@ -15,7 +18,7 @@ wanted=()
 for task in "$@"; do
   case $task in
     build) wanted+=("${build[@]}") ;;
-    test) wanted+=("${build[@]}" "${test[@]}") ;;
+    test) wanted+=("${build[@]}" "${test[@]}" "${tray_test[@]}") ;;
     bench) wanted+=("${build[@]}" "${bench[@]}") ;;
     *) echo "install-deps.sh: unknown task '$task' (build, test, bench)" >&2; exit 2 ;;
   esac

@@ -19,6 +19,7 @@ void setupTable(QTableWidget &table, const QStringList &headers)
     table.setSelectionBehavior(QAbstractItemView::SelectRows);
     table.verticalHeader()->hide();
     table.horizontalHeader()->setStretchLastSection(true);
+    table.verticalHeader()->setDefaultSectionSize(table.fontMetrics().height() + 6);
 }
 
 QTableWidgetItem *cell(const QString &text)
@@ -46,8 +47,8 @@ DetailsWindow::DetailsWindow(QWidget *parent) : QWidget(parent)
     m_summary.setTextInteractionFlags(Qt::TextSelectableByMouse);
     setupTable(m_generations, {QStringLiteral("Generation"), QStringLiteral("Built"), QStringLiteral("NixOS"),
                                QStringLiteral("Kernel"), QStringLiteral("")});
-    setupTable(m_inputs, {QStringLiteral("Input"), QStringLiteral("Type"), QStringLiteral("Ref"),
-                          QStringLiteral("Revision"), QStringLiteral("Age")});
+    setupTable(m_inputs, {QStringLiteral("Input"), QStringLiteral("Age"), QStringLiteral("Ref"),
+                          QStringLiteral("Revision"), QStringLiteral("Source")});
     m_lockPath.setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto *layout = new QVBoxLayout(this);
@@ -57,7 +58,7 @@ DetailsWindow::DetailsWindow(QWidget *parent) : QWidget(parent)
     layout->addWidget(new QLabel(QStringLiteral("<b>Flake inputs</b>")));
     layout->addWidget(&m_lockPath);
     layout->addWidget(&m_inputs, 1);
-    resize(760, 560);
+    resize(860, 600);
 }
 
 void DetailsWindow::setStatus(const Snapshot &snapshot, const Assessment &assessment,
@@ -111,11 +112,11 @@ void DetailsWindow::fillInputs(const Snapshot &snapshot, const Thresholds &thres
     for (int row = 0; row < inputs.size(); ++row) {
         const FlakeInput &input = inputs[row];
         m_inputs.setItem(row, 0, cell(input.name));
-        m_inputs.setItem(row, 1, cell(input.owner.isEmpty() ? input.type
-                                                            : QStringLiteral("%1:%2/%3").arg(input.type, input.owner, input.repo)));
+        m_inputs.setItem(row, 1, cell(input.lastModified ? StatusText::age(now - *input.lastModified) : QString()));
         m_inputs.setItem(row, 2, cell(input.ref));
         m_inputs.setItem(row, 3, cell(input.rev.left(12)));
-        m_inputs.setItem(row, 4, cell(input.lastModified ? StatusText::age(now - *input.lastModified) : QString()));
+        m_inputs.setItem(row, 4, cell(input.owner.isEmpty() ? input.type
+                                                            : QStringLiteral("%1:%2/%3").arg(input.type, input.owner, input.repo)));
         if (input.lastModified) {
             const QColor colour = ageColour(now - *input.lastModified, thresholds.nixpkgsStaleSeconds);
             for (int column = 0; column < m_inputs.columnCount(); ++column) {

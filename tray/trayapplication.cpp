@@ -14,6 +14,8 @@ Q_LOGGING_CATEGORY(lcTray, "nixos.tray", QtInfoMsg)
 namespace {
 // inotify does the work; the rescan only catches what it cannot see. A tray is idle.
 constexpr int RescanIntervalMs = 15 * 60 * 1000;
+// How long to wait for a StatusNotifierItem host before settling for an XEmbed tray.
+constexpr int XEmbedGraceMs = 10'000;
 // QTimer takes an int of milliseconds; waking once a day at most is plenty.
 constexpr qint64 MaxSleepSeconds = 24 * 3600;
 
@@ -61,14 +63,20 @@ void TrayApplication::start()
 
 void TrayApplication::showIconWhenHostIsThere()
 {
-    // A StatusNotifierItem needs a watcher to register with; XEmbed trays are found by Qt.
-    if (m_hostWatcher.isHostPresent() || QSystemTrayIcon::isSystemTrayAvailable()) {
+    // Qt picks StatusNotifierItem or XEmbed the first time a tray icon is shown or the tray
+    // is asked about, for good. So ask only once a StatusNotifierItem host is there, or,
+    // for XEmbed-only panels, after a grace period without one.
+    if (m_hostWatcher.isHostPresent()) {
         m_icon.show();
         return;
     }
-    qCInfo(lcTray) << "no system tray yet; waiting for" << TrayHostWatcher::WatcherService;
+    qCInfo(lcTray) << "no StatusNotifierItem host yet; waiting for" << TrayHostWatcher::WatcherService;
     connect(&m_hostWatcher, &TrayHostWatcher::hostPresentChanged, this, [this](bool present) {
         if (present && !m_icon.isVisible())
+            m_icon.show();
+    });
+    QTimer::singleShot(XEmbedGraceMs, this, [this] {
+        if (!m_icon.isVisible() && QSystemTrayIcon::isSystemTrayAvailable())
             m_icon.show();
     });
 }

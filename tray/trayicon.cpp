@@ -22,12 +22,20 @@ TrayIcon::TrayIcon(QObject *parent) : QObject(parent)
     m_reboot->setVisible(false);
     m_menu.addSeparator();
     m_menu.addAction(QStringLiteral("Quit"), this, &TrayIcon::quitRequested);
-    m_icon.setContextMenu(&m_menu);
-    m_icon.setIcon(QIcon(iconPath(m_state)));
-    connect(&m_icon, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
-        if (reason == QSystemTrayIcon::Trigger)
-            Q_EMIT detailsRequested();
-    });
+}
+
+void TrayIcon::show()
+{
+    if (!m_icon) {
+        m_icon = std::make_unique<QSystemTrayIcon>(QIcon(iconPath(m_state)));
+        m_icon->setToolTip(m_toolTip);
+        m_icon->setContextMenu(&m_menu);
+        connect(m_icon.get(), &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
+            if (reason == QSystemTrayIcon::Trigger)
+                Q_EMIT detailsRequested();
+        });
+    }
+    m_icon->show();
 }
 
 TrayIcon::State TrayIcon::stateOf(const Assessment &assessment)
@@ -59,11 +67,13 @@ QString TrayIcon::iconPath(State state)
 void TrayIcon::setStatus(const Snapshot &snapshot, const Assessment &assessment, qint64 now)
 {
     const State state = stateOf(assessment);
-    if (state != m_state || m_icon.icon().isNull()) {
-        m_state = state;
-        m_icon.setIcon(QIcon(iconPath(state)));
+    m_toolTip = StatusText::summary(snapshot, assessment, now);
+    if (m_icon) {
+        if (state != m_state)
+            m_icon->setIcon(QIcon(iconPath(state)));
+        m_icon->setToolTip(m_toolTip);
     }
-    m_icon.setToolTip(StatusText::summary(snapshot, assessment, now));
+    m_state = state;
 
     qDeleteAll(m_statusLines);
     m_statusLines.clear();

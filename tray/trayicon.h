@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QSystemTrayIcon>
 
+#include <memory>
+
 struct Snapshot;
 
 // The icon in the panel and its menu. It shows; TrayApplication decides.
@@ -24,9 +26,11 @@ public:
     void setStatus(const Snapshot &snapshot, const Assessment &assessment, qint64 now);
     void setSnoozedUntil(std::optional<qint64> until);
     void setRebootAvailable(bool available);
-    void show() { m_icon.show(); }
-    bool isVisible() const { return m_icon.isVisible(); }
-    QString toolTip() const { return m_icon.toolTip(); }
+    // Creates the platform icon: only now, because Qt decides between StatusNotifierItem
+    // and XEmbed when a QSystemTrayIcon is constructed.
+    void show();
+    bool isVisible() const { return m_icon && m_icon->isVisible(); }
+    QString toolTip() const { return m_toolTip; }
     State state() const { return m_state; }
     QMenu *menu() { return &m_menu; }
 
@@ -38,7 +42,8 @@ Q_SIGNALS:
     void quitRequested();
 
 private:
-    QSystemTrayIcon m_icon;
+    std::unique_ptr<QSystemTrayIcon> m_icon;
+    QString m_toolTip;
     QMenu m_menu;
     QMenu m_snoozeMenu;
     QAction *m_statusSeparator = nullptr;
