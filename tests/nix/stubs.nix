@@ -71,12 +71,16 @@ in
       # just one), a default and a description. Ours must merge into it.
       services.prometheus.exporters = mkOption {
         type = types.submodule {
-          options.node = {
-            enable = lib.mkEnableOption "the node exporter";
-            port = mkOption {
-              type = types.port;
-              default = 9100;
+          options.node = mkOption {
+            type = types.submodule {
+              freeformType = types.lazyAttrsOf types.anything;
+              options.enable = lib.mkEnableOption "the node exporter";
+              options.port = mkOption {
+                type = types.port;
+                default = 9100;
+              };
             };
+            default = { };
           };
         };
         default = { };
