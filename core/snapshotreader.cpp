@@ -60,7 +60,8 @@ Snapshot read(const SystemLayout &layout, const ReadOptions &options)
         }
         return QString(prefix + QStringLiteral(" unreadable"));
     });
-    if (options.flake)
+    const bool skipFlake = options.lockOptional && FlakeLockLocator::locate(layout, options.lockPath).isEmpty();
+    if (options.flake && !skipFlake)
         snapshot.flakeStatus = timed([&] { return readFlake(layout, options, snapshot.flake); });
     snapshot.collectedAt = QDateTime::currentMSecsSinceEpoch();
     return snapshot;

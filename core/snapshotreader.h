@@ -10,6 +10,10 @@ struct ReadOptions
 {
     bool flake = false;
     QString lockPath;  // system path; empty means auto-detect (FlakeLockLocator)
+    // Without a configured path, a machine with no lock found is not a failure but a
+    // machine without flakes (the tray on a channel-based system); the exporter's enabled
+    // flake collector says otherwise.
+    bool lockOptional = false;
 };
 
 // One full, synchronous read of the system. Blocking I/O: StatusMonitor runs it off the

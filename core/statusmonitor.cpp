@@ -91,12 +91,13 @@ void StatusMonitor::updateWatches()
         const QString lock = m_snapshot.flake.lockPath.isEmpty()
                                  ? FlakeLockLocator::locate(m_layout, m_settings.read.lockPath)
                                  : m_snapshot.flake.lockPath;
-        if (!lock.isEmpty()) {
-            const QString directory = QFileInfo(lock).path();
-            if (const std::optional<QString> resolved = m_layout.resolve(directory))
-                wanted.append(m_layout.hostPath(*resolved));
-            if (const std::optional<QString> resolved = m_layout.resolve(lock))
-                wanted.append(m_layout.hostPath(*resolved));
+        // Without a lock yet, watch where one would appear.
+        const QStringList locks = lock.isEmpty() ? FlakeLockLocator::candidates() : QStringList{lock};
+        for (const QString &path : locks) {
+            for (const QString &watched : {QFileInfo(path).path(), path}) {
+                if (const std::optional<QString> resolved = m_layout.resolve(watched))
+                    wanted.append(m_layout.hostPath(*resolved));
+            }
         }
     }
     const QStringList watched = m_watcher.directories() + m_watcher.files();

@@ -52,6 +52,7 @@ private Q_SLOTS:
     void etcNixosIsTheFallback();
     void configuredPathIsUsedAsIs();
     void noLockIsAFailureWithReason();
+    void noLockIsFineWhenOptional();
     void brokenLockFailsOnlyTheFlakeSource();
     void hugeLockIsRefused();
     void noRunningSystemFailsGenerationSource();
@@ -118,6 +119,25 @@ void TestSnapshotReader::noLockIsAFailureWithReason()
     QVERIFY(snapshot.flakeStatus.enabled && !snapshot.flakeStatus.ok);
     QVERIFY2(snapshot.flakeStatus.error.startsWith(QLatin1String("no flake.lock found")), qPrintable(snapshot.flakeStatus.error));
     QVERIFY(snapshot.flakeStatus.error.contains(QLatin1String("/etc/nixos/flake.lock")));
+}
+
+void TestSnapshotReader::noLockIsFineWhenOptional()
+{
+    FixtureTree tree;
+    addRunningSystem(tree);
+    ReadOptions options = withFlake();
+    options.lockOptional = true;
+    const Snapshot none = SnapshotReader::read(SystemLayout(tree.root()), options);
+    QVERIFY(!none.flakeStatus.enabled);  // a machine without flakes, not a failure
+
+    tree.writeFile(QStringLiteral("/etc/nixos/flake.lock"), SmallLock);
+    const Snapshot found = SnapshotReader::read(SystemLayout(tree.root()), options);
+    QVERIFY(found.flakeStatus.enabled && found.flakeStatus.ok);
+
+    // A path the user configured must exist, optional or not.
+    options.lockPath = QStringLiteral("/srv/missing/flake.lock");
+    const Snapshot configured = SnapshotReader::read(SystemLayout(tree.root()), options);
+    QVERIFY(configured.flakeStatus.enabled && !configured.flakeStatus.ok);
 }
 
 void TestSnapshotReader::brokenLockFailsOnlyTheFlakeSource()

@@ -2,6 +2,7 @@
 #include "fixturetree.h"
 #include "statusmonitor.h"
 
+#include <QFile>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void newGenerationShows();
     void lockEditShows();
     void unchangedRescanEmitsNothing();
+    void newLockIsNoticed();
 
 private:
     FixtureTree *m_tree = nullptr;
@@ -112,6 +114,21 @@ void TestStatusMonitor::unchangedRescanEmitsNothing()
     QSignalSpy scanned(&monitor, &StatusMonitor::scanFinished);
     QTRY_VERIFY(scanned.count() >= 3);
     QCOMPARE(changed.count(), 0);
+}
+
+void TestStatusMonitor::newLockIsNoticed()
+{
+    QVERIFY(QFile::remove(m_tree->hostPath(QStringLiteral("/etc/nixos/flake.lock"))));
+    StatusMonitor::Settings settings;
+    settings.read.flake = true;
+    settings.read.lockOptional = true;
+    StatusMonitor monitor(SystemLayout(m_tree->root()), settings);
+    monitor.start();
+    QVERIFY(!monitor.snapshot().flakeStatus.enabled);
+    // The user moves the machine to a flake.
+    m_tree->writeFile(QStringLiteral("/etc/nixos/flake.lock"), lockWithNixpkgsAt(T0).toUtf8());
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.snapshot().flakeStatus.ok, 1000);
+    QCOMPARE(monitor.snapshot().nixpkgsTimestamp(), std::optional<qint64>(T0));
 }
 
 QTEST_GUILESS_MAIN(TestStatusMonitor)
