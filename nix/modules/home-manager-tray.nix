@@ -22,7 +22,7 @@ in
   };
 
   config = lib.mkIf cfg.enable {
-    home.packages = [ cfg.package ];
+    home.packages = [ (import ./without-autostart.nix pkgs cfg.package) ];
 
     # home-manager defines tray.target only with xsession or some window managers; where it
     # does, its definition wins over this fallback (same content).

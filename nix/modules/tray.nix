@@ -22,7 +22,7 @@ in
   };
 
   config = lib.mkIf cfg.enable {
-    environment.systemPackages = [ cfg.package ];
+    environment.systemPackages = [ (import ./without-autostart.nix pkgs cfg.package) ];
 
     # Tray apps start after a tray host can exist. NixOS has no tray.target of its own; this is
     # the one home-manager defines, so both kinds of tray services can wait on it.

@@ -6,7 +6,7 @@
 }:
 let
   t = import ./testlib.nix { inherit lib; };
-  inherit (t) check;
+  inherit (t) check checkThat;
   stubs = import ./stubs.nix { inherit lib; };
   evalWith =
     stub: module: settings:
@@ -45,7 +45,12 @@ t.summary [
     "tray.target"
   ])
   (check "NixOS: tray.target" nixos.systemd.user.targets.tray.requires [ "graphical-session-pre.target" ])
-  (check "NixOS: installed" nixos.environment.systemPackages [ stubs.pkgs.nixos-tray ])
+  (check "NixOS: installed without its autostart entry" (map (p: p.name) nixos.environment.systemPackages) [
+    "nixos-status-0.1.0-without-autostart"
+  ])
+  (checkThat "NixOS: links bin and share, not etc/xdg/autostart"
+    (lib.hasInfix "${stubs.pkgs.nixos-tray}/bin ${stubs.pkgs.nixos-tray}/share $out/"
+      (lib.head nixos.environment.systemPackages).script))
   (check "NixOS: nothing when disabled" nixosOff.systemd.user.services { })
   (check "home-manager: ExecStart" hmService.Service.ExecStart "${bin} --verbose")
   (check "home-manager: Install" hmService.Install.WantedBy [ "graphical-session.target" ])
@@ -64,5 +69,7 @@ t.summary [
   (check "home-manager: xsession's tray.target wins" hmWithXsession.systemd.user.targets.tray {
     Unit.Description = "from xsession";
   })
-  (check "home-manager: installed" hm.home.packages [ stubs.pkgs.nixos-tray ])
+  (check "home-manager: installed without its autostart entry" (map (p: p.name) hm.home.packages) [
+    "nixos-status-0.1.0-without-autostart"
+  ])
 ]

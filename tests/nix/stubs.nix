@@ -25,6 +25,7 @@ in
     nixos-tray = fakePackage "nixos-status-0.1.0";
     # The text stays readable, so the tests can look at a generated file.
     writeText = name: text: fakePackage name // { inherit text; };
+    runCommand = name: env: script: fakePackage name // { inherit script; };
   };
 
   # The NixOS options our modules define, with nixpkgs' types where they matter.
