@@ -74,7 +74,7 @@
         # Boots a VM with the module, switches generations and reads /metrics (needs KVM).
         vm-test = pkgs.testers.runNixOSTest (import ./nix/tests/vm-test.nix { exporterModule = self.nixosModules.exporter; });
         # The alert rules load and their unit tests pass.
-        alert-rules = pkgs.runCommand "nixos-status-alert-rules" { nativeBuildInputs = [ pkgs.prometheus ]; } ''
+        alert-rules = pkgs.runCommand "nixos-status-alert-rules" { nativeBuildInputs = [ (lib.getOutput "cli" pkgs.prometheus) ]; } ''
           cd ${./nix/alerts}
           promtool check rules nixos.rules.yml
           promtool test rules nixos.rules.test.yml
@@ -87,6 +87,7 @@
           inputsFrom = [ self.packages.${pkgs.stdenv.hostPlatform.system}.default ];
           packages = [
             pkgs.prometheus
+            (lib.getOutput "cli" pkgs.prometheus)
             pkgs.nix
           ];
         };

@@ -61,7 +61,11 @@ stdenv.mkDerivation (finalAttrs: {
   # need nix-instantiate skip here (they run in the project's CI and `nix flake check` covers
   # the same ground for real).
   doCheck = true;
-  nativeCheckInputs = [ prometheus ];
+  # nixpkgs moves promtool into prometheus' "cli" output.
+  nativeCheckInputs = [
+    prometheus
+    (lib.getOutput "cli" prometheus)
+  ];
   preCheck = ''
     export HOME=$(mktemp -d)
     export QT_QPA_PLATFORM=offscreen

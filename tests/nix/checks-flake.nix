@@ -104,7 +104,11 @@ t.summary [
     "nixos-tray"
   ])
   (check "tests run in the build" packages.default.doCheck true)
-  (check "promtool and prometheus for the tests" packages.default.nativeCheckInputs [ x86.prometheus ])
+  (check "prometheus and promtool for the tests" packages.default.nativeCheckInputs [
+    x86.prometheus
+    x86.prometheus.cli
+  ])
+  (check "promtool for the rules" self.checks.x86_64-linux.alert-rules.env.nativeBuildInputs [ x86.prometheus.cli ])
   (checkThat "source without build trees" (!(src.filter (toString ../../build) "directory")))
   (checkThat "source without result links" (!(src.filter (toString ../../result) "symlink")))
   (checkThat "source with the code" (src.filter (toString ../../core) "directory"))

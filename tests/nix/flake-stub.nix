@@ -30,7 +30,9 @@ let
         ninja = fake "ninja";
         yaml-cpp = fake "yaml-cpp";
         zlib = fake "zlib";
-        prometheus = fake "prometheus";
+        prometheus = fake "prometheus" // {
+          cli = fake "prometheus-cli";
+        };
         nix = fake "nix";
         curl = fake "curl";
         qt6 = {
@@ -42,7 +44,7 @@ let
           qtwebsockets = fake "qtwebsockets";
         };
         testers.runNixOSTest = test: fake "vm-test" // { inherit test; };
-        runCommand = name: env: script: fake name // { inherit script; };
+        runCommand = name: env: script: fake name // { inherit env script; };
         mkShell = args: fake "shell" // args;
       };
     in
