@@ -24,9 +24,13 @@
 
       environment.systemPackages = [ pkgs.curl ];
 
-      # The second system: the same configuration with one more initrd module, so the initrd
-      # differs from the booted one and a reboot is required after switching to it.
-      specialisation.other.configuration.boot.initrd.availableKernelModules = [ "nilfs2" ];
+      # The second system: the same configuration with one more file in the initrd (for the
+      # scripted and the systemd stage 1 alike), so its initrd differs from the booted one and a
+      # reboot is required after switching to it.
+      specialisation.other.configuration.boot.initrd = {
+        extraFiles."etc/nixos-status-vm-test".source = pkgs.writeText "nixos-status-vm-test" "other";
+        systemd.contents."/etc/nixos-status-vm-test".text = "other";
+      };
     };
 
   testScript = ''
