@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+#include "remotestatus.h"
+
+#include "statusjson.h"
+
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimer>
+
+namespace RemoteStatus {
+
+QUrl statusUrl(const QString &address)
+{
+    QUrl url = QUrl::fromUserInput(address.contains(QLatin1String("://")) ? address
+                                                                         : QStringLiteral("http://") + address);
+    if (!url.path().endsWith(QLatin1String("/status")))
+        url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) + QStringLiteral("/status"));
+    return url;
+}
+
+std::optional<QJsonObject> fetch(const QUrl &url, int timeoutMs, QString *error)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(url);
+    request.setTransferTimeout(timeoutMs);
+    QNetworkReply *reply = network.get(request);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    if (reply->error() != QNetworkReply::NoError) {
+        *error = QStringLiteral("%1: %2").arg(url.toString(), reply->errorString());
+        return std::nullopt;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(reply->readAll(), &parseError);
+    if (!document.isObject()) {
+        *error = QStringLiteral("%1: not a status document (%2)").arg(url.toString(), parseError.errorString());
+        return std::nullopt;
+    }
+    const int schema = document.object()[QStringLiteral("schema_version")].toInt();
+    if (schema != StatusJson::SchemaVersion) {
+        *error = QStringLiteral("%1: status schema version %2, this nixos-status reads %3")
+                     .arg(url.toString())
+                     .arg(schema)
+                     .arg(StatusJson::SchemaVersion);
+        return std::nullopt;
+    }
+    return document.object();
+}
+
+} // namespace RemoteStatus

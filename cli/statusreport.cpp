@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+#include "statusreport.h"
+
+#include "statustext.h"
+#include "thresholds.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+
+#include <algorithm>
+
+namespace StatusReport {
+namespace {
+
+enum class Colour { None, Green, Yellow, Red, Bold, Dim };
+
+class Writer
+{
+public:
+    explicit Writer(bool colour) : m_colour(colour) {}
+
+    QString paint(const QString &text, Colour colour) const
+    {
+        if (!m_colour || colour == Colour::None)
+            return text;
+        static const char *const codes[] = {"", "32", "33", "31", "1", "2"};
+        return QStringLiteral("\x1b[%1m%2\x1b[0m").arg(QLatin1String(codes[int(colour)]), text);
+    }
+    void line(const QString &text = {}) { m_text += text + QLatin1Char('\n'); }
+    // "  label     value"
+    void field(const QString &label, const QString &value) { line(QStringLiteral("  %1 %2").arg(label.leftJustified(9), value)); }
+    QString text() const { return m_text; }
+
+private:
+    bool m_colour;
+    QString m_text;
+};
+
+QString optionalText(const QJsonValue &value)
+{
+    return value.isNull() || value.isUndefined() ? QString() : value.toVariant().toString();
+}
+
+Colour levelColour(const QString &level)
+{
+    if (level == QLatin1String("ok"))
+        return Colour::Green;
+    return level == QLatin1String("error") ? Colour::Red : Colour::Yellow;
+}
+
+Colour ageColour(qint64 age)
+{
+    const qint64 threshold = Thresholds().nixpkgsStaleSeconds;
+    if (age > threshold)
+        return Colour::Red;
+    return age > threshold / 2 ? Colour::Yellow : Colour::None;
+}
+
+// "generation 47 · 26.05.20260809.33ddeb9 · kernel 6.12.52"
+QString describeSystem(const QJsonValue &generation, const QJsonObject &system, const QString &extra = {})
+{
+    QStringList parts;
+    parts << (generation.isNull() ? QStringLiteral("not a generation") : QStringLiteral("generation %1").arg(generation.toInt()) + extra);
+    if (const QString label = optionalText(system[QStringLiteral("label")]); !label.isEmpty())
+        parts << label;
+    if (const QString kernel = optionalText(system[QStringLiteral("kernel_version")]); !kernel.isEmpty())
+        parts << QStringLiteral("kernel ") + kernel;
+    return parts.join(QStringLiteral(" · "));
+}
+
+void writeSystem(Writer &out, const QJsonObject &status)
+{
+    const QJsonObject system = status[QStringLiteral("system")].toObject();
+    const qint64 now = status[QStringLiteral("generated_at")].toInteger();
+    out.line(out.paint(QStringLiteral("System"), Colour::Bold));
+    const QJsonValue current = system[QStringLiteral("current_generation")];
+    QString built;
+    for (const QJsonValue &generation : system[QStringLiteral("generations")].toArray()) {
+        if (!current.isNull() && generation[QStringLiteral("number")].toInt() == current.toInt())
+            built = QStringLiteral(", built %1 ago").arg(StatusText::age(now - generation[QStringLiteral("created")].toInteger()));
+    }
+    if (system[QStringLiteral("current_system")].isNull())
+        out.field(QStringLiteral("running"), out.paint(QStringLiteral("unreadable"), Colour::Red));
+    else
+        out.field(QStringLiteral("running"), describeSystem(current, system[QStringLiteral("current_system")].toObject(), built));
+    if (!system[QStringLiteral("booted_system")].isNull())
+        out.field(QStringLiteral("booted"), describeSystem(system[QStringLiteral("booted_generation")],
+                                                            system[QStringLiteral("booted_system")].toObject()));
+    if (!system[QStringLiteral("default_generation")].isNull())
+        out.field(QStringLiteral("default"), QStringLiteral("generation %1").arg(system[QStringLiteral("default_generation")].toInt()));
+    const QJsonValue reboot = system[QStringLiteral("reboot_required")];
+    out.field(QStringLiteral("reboot"), reboot.isNull() ? QStringLiteral("unknown (no booted system)")
+                                        : reboot.toBool() ? out.paint(QStringLiteral("required"), Colour::Yellow)
+                                                          : QStringLiteral("not required"));
+    const QJsonObject nixpkgs = status[QStringLiteral("nixpkgs")].toObject();
+    if (!nixpkgs[QStringLiteral("timestamp")].isNull()) {
+        const qint64 age = nixpkgs[QStringLiteral("age_seconds")].toInteger();
+        const QString date = QDateTime::fromSecsSinceEpoch(nixpkgs[QStringLiteral("timestamp")].toInteger(), Qt::UTC)
+                                 .toString(QStringLiteral("yyyy-MM-dd"));
+        out.field(QStringLiteral("nixpkgs"), out.paint(QStringLiteral("%1 old").arg(StatusText::age(age)), ageColour(age))
+                                                 + QStringLiteral(" (%1)").arg(date));
+    }
+}
+
+// The input as a flake reference, the way flake.nix would write it:
+// "github:NixOS/nixpkgs/nixos-24.11", "git+https://host/repo?ref=main", "https://.../x.tar.gz".
+QString flakeReference(const QJsonObject &input)
+{
+    const QString type = optionalText(input[QStringLiteral("type")]);
+    const QString owner = optionalText(input[QStringLiteral("owner")]);
+    const QString url = optionalText(input[QStringLiteral("url")]);
+    const QString ref = optionalText(input[QStringLiteral("ref")]);
+    if (!owner.isEmpty()) {
+        const QString base = QStringLiteral("%1:%2/%3").arg(type, owner, optionalText(input[QStringLiteral("repo")]));
+        return ref.isEmpty() ? base : base + QLatin1Char('/') + ref;
+    }
+    if (type == QLatin1String("git"))
+        return QStringLiteral("git+") + url + (ref.isEmpty() ? QString() : QStringLiteral("?ref=") + ref);
+    if (type == QLatin1String("path"))
+        return QStringLiteral("path:") + url;
+    if (type == QLatin1String("indirect"))
+        return QStringLiteral("flake:") + url;
+    return url.isEmpty() ? type : url;
+}
+
+void writeFlake(Writer &out, const QJsonObject &status)
+{
+    const QJsonValue flakeValue = status[QStringLiteral("flake")];
+    const QJsonObject source = status[QStringLiteral("sources")][QStringLiteral("flake")].toObject();
+    if (flakeValue.isNull() || !source[QStringLiteral("ok")].toBool())
+        return;  // not read, or its failure is among the findings
+    const QJsonObject flake = flakeValue.toObject();
+    QJsonArray inputs = flake[QStringLiteral("inputs")].toArray();
+    QList<QJsonObject> sorted;
+    for (const QJsonValue &input : inputs)
+        sorted.append(input.toObject());
+    // Oldest first: what needs an update leads. Inputs without a date go last.
+    std::stable_sort(sorted.begin(), sorted.end(), [](const QJsonObject &a, const QJsonObject &b) {
+        const QJsonValue ageA = a[QStringLiteral("age_seconds")];
+        const QJsonValue ageB = b[QStringLiteral("age_seconds")];
+        if (ageA.isNull() != ageB.isNull())
+            return ageB.isNull();
+        return ageA.toInteger() > ageB.toInteger();
+    });
+    out.line();
+    out.line(out.paint(QStringLiteral("Flake inputs"), Colour::Bold)
+             + QStringLiteral(" (%1, oldest first)").arg(optionalText(flake[QStringLiteral("lock_path")])));
+    qsizetype width = 0;
+    for (const QJsonObject &input : std::as_const(sorted))
+        width = std::max(width, input[QStringLiteral("name")].toString().size());
+    for (const QJsonObject &input : std::as_const(sorted)) {
+        const QJsonValue age = input[QStringLiteral("age_seconds")];
+        const QString ageText = age.isNull() ? QStringLiteral("-") : StatusText::age(age.toInteger());
+        const QString source = flakeReference(input);
+        out.line(QStringLiteral("  %1 %2 %3 %4")
+                     .arg(input[QStringLiteral("name")].toString().leftJustified(width),
+                          out.paint(ageText.leftJustified(9), age.isNull() ? Colour::None : ageColour(age.toInteger())),
+                          optionalText(input[QStringLiteral("rev")]).left(12).leftJustified(12), source)
+                     .trimmed()
+                     .prepend(QStringLiteral("  ")));
+    }
+}
+
+} // namespace
+
+QString render(const QJsonObject &status, bool colour)
+{
+    Writer out(colour);
+    const QJsonObject assessment = status[QStringLiteral("assessment")].toObject();
+    const QString level = assessment[QStringLiteral("level")].toString();
+    out.line(QStringLiteral("nixos-status: ") + out.paint(level, levelColour(level)));
+    for (const QJsonValue &finding : assessment[QStringLiteral("findings")].toArray())
+        out.line(QStringLiteral("  ") + out.paint(QStringLiteral("• ") + finding[QStringLiteral("message")].toString(),
+                                                  levelColour(finding[QStringLiteral("level")].toString())));
+    out.line();
+    writeSystem(out, status);
+    writeFlake(out, status);
+    return out.text();
+}
+
+ExitCode exitCode(const QJsonObject &status)
+{
+    const QString level = status[QStringLiteral("assessment")][QStringLiteral("level")].toString();
+    if (level == QLatin1String("ok"))
+        return Ok;
+    return level == QLatin1String("attention") ? Attention : Error;
+}
+
+} // namespace StatusReport
