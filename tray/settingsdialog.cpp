@@ -52,6 +52,12 @@ SettingsDialog::SettingsDialog(TraySettings &settings, QWidget *parent)
     m_lockPath.setPlaceholderText(QStringLiteral("auto: /run/current-system/flake.lock, /etc/nixos/flake.lock"));
     m_autostart.setText(QStringLiteral("Start with the desktop session"));
     m_autostart.setChecked(Autostart::isEnabled());
+    // Started by a systemd user service (the NixOS or home-manager module): an autostart
+    // entry would start a second tray.
+    if (qEnvironmentVariableIsSet("INVOCATION_ID")) {
+        m_autostart.setEnabled(false);
+        m_autostart.setToolTip(QStringLiteral("nixos-tray runs as a systemd user service"));
+    }
     auto *otherForm = new QFormLayout;
     otherForm->addRow(QStringLiteral("flake.lock"), &m_lockPath);
     otherForm->addRow(&m_autostart);
