@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Installs the Debian 12 packages a task needs, only those missing, with apt.
-# Usage: install-deps.sh build|test|bench ...
+# Usage: install-deps.sh build|test|bench|fuzz ...
 set -euo pipefail
 
 build=(cmake ninja-build g++ git pkg-config curl
@@ -13,6 +13,8 @@ tray_test=(dbus dbus-x11 python3-dbusmock xvfb xauth imagemagick)
 test=(prometheus
       nix-bin)  # nix-instantiate parses and evaluates the Nix files (tests/nix)
 bench=(wrk prometheus-node-exporter nginx-light valgrind)
+# libFuzzer (libclang_rt.fuzzer) comes with libclang-rt-14-dev.
+fuzz=(clang-14 libclang-rt-14-dev)
 
 wanted=()
 for task in "$@"; do
@@ -20,7 +22,8 @@ for task in "$@"; do
     build) wanted+=("${build[@]}") ;;
     test) wanted+=("${build[@]}" "${test[@]}" "${tray_test[@]}") ;;
     bench) wanted+=("${build[@]}" "${bench[@]}") ;;
-    *) echo "install-deps.sh: unknown task '$task' (build, test, bench)" >&2; exit 2 ;;
+    fuzz) wanted+=("${build[@]}" "${fuzz[@]}") ;;
+    *) echo "install-deps.sh: unknown task '$task' (build, test, bench, fuzz)" >&2; exit 2 ;;
   esac
 done
 

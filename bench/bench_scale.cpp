@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+// Times the two costs of the exporter on a tree: a full read of the system
+// (SnapshotReader::read, what StatusMonitor does on every change) and one /metrics render
+// (MetricsRenderer::render, what every scrape does), with all collectors on.
+//
+//   bench_scale ROOT [--reads N] [--renders N] [--gzip]
+//
+// Prints one line per measurement: name, count, min/median/max in microseconds, body size.
+// With --renders N it also compares the first and the last tenth of the renders, so a cost
+// that grows with the number of scrapes shows (and callgrind can count instructions of a
+// run with --reads 1 --renders N for different N).
+#include "collector.h"
+#include "gzip.h"
+#include "metricsrenderer.h"
+#include "snapshotreader.h"
+#include "systemlayout.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QTextStream>
+
+#include <algorithm>
+#include <vector>
+
+namespace {
+
+struct Stats
+{
+    double min, median, max;
+};
+
+Stats stats(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return {v.front(), v[v.size() / 2], v.back()};
+}
+
+void print(QTextStream &out, const char *name, const std::vector<double> &us, qsizetype bytes)
+{
+    const Stats s = stats(us);
+    out << qSetFieldWidth(0) << name << " n=" << us.size() << " min_us=" << qRound64(s.min)
+        << " median_us=" << qRound64(s.median) << " max_us=" << qRound64(s.max) << " bytes=" << bytes
+        << Qt::endl;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QStringList args = app.arguments().mid(1);
+    QTextStream out(stdout);
+    if (args.isEmpty()) {
+        out << "usage: bench_scale ROOT [--reads N] [--renders N] [--gzip]\n";
+        return 2;
+    }
+    const QString root = args.takeFirst();
+    int reads = 5, renders = 100;
+    bool gzip = false;
+    while (!args.isEmpty()) {
+        const QString a = args.takeFirst();
+        if (a == QLatin1String("--reads") && !args.isEmpty())
+            reads = std::max(1, args.takeFirst().toInt());
+        else if (a == QLatin1String("--renders") && !args.isEmpty())
+            renders = std::max(0, args.takeFirst().toInt());
+        else if (a == QLatin1String("--gzip"))
+            gzip = true;
+        else {
+            out << "bench_scale: unknown argument " << a << '\n';
+            return 2;
+        }
+    }
+
+    const SystemLayout layout(root);
+    ReadOptions options;
+    options.flake = true;
+
+    std::vector<double> readUs;
+    Snapshot snapshot;
+    QElapsedTimer timer;
+    for (int i = 0; i < reads; ++i) {
+        timer.start();
+        snapshot = SnapshotReader::read(layout, options);
+        readUs.push_back(timer.nsecsElapsed() / 1000.0);
+    }
+    out << "generations=" << snapshot.generations.generations.size()
+        << " flake_inputs=" << snapshot.flake.lock.inputs.size()
+        << " generation_ok=" << snapshot.generationStatus.ok << " flake_ok=" << snapshot.flakeStatus.ok
+        << Qt::endl;
+    print(out, "read", readUs, 0);
+
+    if (renders == 0)
+        return 0;
+    QList<const Collector *> collectors;
+    for (const Collector &collector : Collectors::all())
+        collectors.append(&collector);
+    std::vector<double> renderUs;
+    qsizetype bytes = 0;
+    for (int i = 0; i < renders; ++i) {
+        timer.start();
+        QByteArray body = MetricsRenderer::render(snapshot, collectors, QDateTime::currentSecsSinceEpoch());
+        if (gzip)
+            body = Gzip::compress(body);
+        renderUs.push_back(timer.nsecsElapsed() / 1000.0);
+        bytes = body.size();
+    }
+    print(out, gzip ? "render+gzip" : "render", renderUs, bytes);
+    if (renders >= 20) {
+        const auto tenth = std::ptrdiff_t(renders / 10);
+        print(out, "  first_tenth", std::vector<double>(renderUs.begin(), renderUs.begin() + tenth), bytes);
+        print(out, "  last_tenth", std::vector<double>(renderUs.end() - tenth, renderUs.end()), bytes);
+    }
+    return 0;
+}
