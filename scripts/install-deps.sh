@@ -6,7 +6,8 @@ set -euo pipefail
 
 build=(cmake ninja-build g++ git pkg-config curl
        qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libyaml-cpp-dev zlib1g-dev
-       libqt6svg6)  # the tray's SVG icons
+       libqt6svg6   # the tray's SVG icons
+       libqt6sql6-sqlite)  # the store collector reads the Nix database with Qt's SQLite driver
 # The tray's tests: a private session bus with mock services, a display, a screenshot tool.
 tray_test=(dbus dbus-x11 python3-dbusmock xvfb xauth imagemagick)
 # prometheus brings promtool; the end-to-end test runs the server itself.
