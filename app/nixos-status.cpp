@@ -2,6 +2,7 @@
 // nixos-status: a one-shot report of this (or another) NixOS machine for shells and scripts.
 #include "assessment.h"
 #include "buildinfo.h"
+#include "flakehealth.h"
 #include "remotestatus.h"
 #include "snapshotreader.h"
 #include "statusjson.h"
@@ -98,6 +99,9 @@ int main(int argc, char *argv[])
         options.flake = true;
         options.lockOptional = !parser.isSet(lockPath);
         options.lockPath = parser.value(lockPath);
+        // Reproducible means the release calendar of that day too.
+        if (parser.isSet(now))
+            options.supportedReleases = FlakeHealth::supportedReleases(time);
         const Snapshot snapshot = SnapshotReader::read(SystemLayout(parser.value(root)), options);
         status = StatusJson::toJson(snapshot, Assessment::of(snapshot, Thresholds(), time), time);
     }

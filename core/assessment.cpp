@@ -60,6 +60,15 @@ Assessment Assessment::of(const Snapshot &snapshot, const Thresholds &thresholds
                 QString::number(current->number));
     }
 
+    for (const NixpkgsInputHealth &input : snapshot.flake.nixpkgs) {
+        // A pinned revision (no branch) is a choice; a branch that stopped getting updates
+        // is not.
+        if (!input.ref.isEmpty() && !input.maintained)
+            add("nixpkgs-unmaintained", Level::Attention,
+                QStringLiteral("flake input %1 follows %2, which gets no more updates").arg(input.input, input.ref),
+                input.input + QLatin1Char(':') + input.ref);
+    }
+
     if (const std::optional<qint64> nixpkgs = snapshot.nixpkgsTimestamp()) {
         const qint64 age = now - *nixpkgs;
         if (age > thresholds.nixpkgsStaleSeconds)

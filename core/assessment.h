@@ -19,7 +19,7 @@ struct Assessment
     struct Finding
     {
         QString code;     // stable identifier: "reboot-required", "generation-stale",
-                          // "nixpkgs-stale", "source-failed"
+                          // "nixpkgs-stale", "nixpkgs-unmaintained", "source-failed"
         Level level = Level::Attention;
         QString message;  // one line for people
         // The identity of the condition: equal across rescans and restarts while it is the

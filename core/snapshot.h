@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "flakehealth.h"
 #include "flakelock.h"
 #include "generationstate.h"
 
@@ -21,6 +22,7 @@ struct FlakeState
 {
     QString lockPath;        // system path of the lock that was read; empty if none found
     FlakeLock lock;
+    QList<NixpkgsInputHealth> nixpkgs;  // the lock's nixpkgs inputs, judged when read
     bool operator==(const FlakeState &) const = default;
 };
 

@@ -39,6 +39,10 @@ QString readFlake(const SystemLayout &layout, const ReadOptions &options, FlakeS
     if (!lock)
         return QStringLiteral("%1: %2").arg(state.lockPath, error);
     state.lock = std::move(*lock);
+    const QStringList releases = options.supportedReleases.isEmpty()
+                                     ? FlakeHealth::supportedReleases(QDateTime::currentSecsSinceEpoch())
+                                     : options.supportedReleases;
+    state.nixpkgs = FlakeHealth::nixpkgsInputs(state.lock, releases);
     return {};
 }
 

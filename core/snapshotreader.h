@@ -14,6 +14,8 @@ struct ReadOptions
     // machine without flakes (the tray on a channel-based system); the exporter's enabled
     // flake collector says otherwise.
     bool lockOptional = false;
+    // Releases whose branches count as maintained; empty: NixOS's release calendar.
+    QStringList supportedReleases;
 };
 
 // One full, synchronous read of the system. Blocking I/O: StatusMonitor runs it off the

@@ -100,7 +100,15 @@ QJsonObject flakeJson(const FlakeState &flake, qint64 now)
              input.lastModified ? QJsonValue(now - *input.lastModified) : QJsonValue(QJsonValue::Null)},
         });
     }
+    QJsonArray nixpkgs;
+    for (const NixpkgsInputHealth &input : flake.nixpkgs)
+        nixpkgs.append(QJsonObject{{QStringLiteral("input"), input.input},
+                                   {QStringLiteral("ref"), text(input.ref)},
+                                   {QStringLiteral("release"), text(input.release)},
+                                   {QStringLiteral("official"), input.official},
+                                   {QStringLiteral("maintained"), input.maintained}});
     return {{QStringLiteral("lock_path"), text(flake.lockPath)},
+            {QStringLiteral("nixpkgs_inputs"), nixpkgs},
             {QStringLiteral("lock_version"), flake.lock.version ? QJsonValue(flake.lock.version)
                                                                 : QJsonValue(QJsonValue::Null)},
             {QStringLiteral("inputs"), inputs}};

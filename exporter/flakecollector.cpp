@@ -27,6 +27,19 @@ void renderFlake(const Snapshot &snapshot, qint64 now, Exposition &out)
                     {"url", input.url}},
                    1);
     }
+
+    // How nixpkgs is followed: by a branch that still gets updates, from NixOS itself.
+    const QList<NixpkgsInputHealth> &nixpkgs = snapshot.flake.nixpkgs;
+    out.family("nixos_flake_nixpkgs_inputs", "Number of root flake inputs that are nixpkgs");
+    if (snapshot.flakeStatus.ok)
+        out.sample(double(nixpkgs.size()));
+    out.family("nixos_flake_nixpkgs_branch_maintained",
+               "1 if a nixpkgs input follows an unstable branch or a supported release branch");
+    for (const NixpkgsInputHealth &input : nixpkgs)
+        out.sample({{"input", input.input}, {"ref", input.ref}, {"release", input.release}}, input.maintained ? 1 : 0);
+    out.family("nixos_flake_nixpkgs_official", "1 if a nixpkgs input comes from NixOS/nixpkgs or nixos.org");
+    for (const NixpkgsInputHealth &input : nixpkgs)
+        out.sample({{"input", input.input}}, input.official ? 1 : 0);
 }
 
 } // namespace Collectors

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void failedSourceIsAnError();
     void keysIdentifyConditions();
     void nextChangeIsTheNextThreshold();
+    void unmaintainedNixpkgsBranch();
     void defaultsMatchThePlan();
 };
 
@@ -153,6 +154,19 @@ void TestAssessment::nextChangeIsTheNextThreshold()
     QCOMPARE(codes(Assessment::of(s, Thresholds(), *next)), QStringList{"generation-stale"});
     // After both thresholds nothing more changes by waiting.
     QVERIFY(!Assessment::nextChange(s, Thresholds(), Now + 60 * Thresholds::Day));
+}
+
+void TestAssessment::unmaintainedNixpkgsBranch()
+{
+    Snapshot s = healthy();
+    s.flake.nixpkgs = {{QStringLiteral("nixpkgs"), QStringLiteral("nixos-24.05"), QStringLiteral("24.05"), true, false},
+                       {QStringLiteral("pinned"), QString(), QString(), true, false},
+                       {QStringLiteral("nixpkgs-unstable"), QStringLiteral("nixos-unstable"), QString(), true, true}};
+    const Assessment a = Assessment::of(s, Thresholds(), Now);
+    // Only the branch that stopped: a pinned revision is a choice.
+    QCOMPARE(codes(a), QStringList{"nixpkgs-unmaintained"});
+    QCOMPARE(a.findings.first().message, QStringLiteral("flake input nixpkgs follows nixos-24.05, which gets no more updates"));
+    QCOMPARE(a.level, Assessment::Level::Attention);
 }
 
 void TestAssessment::defaultsMatchThePlan()

@@ -34,6 +34,9 @@ NotificationRequest NotificationPolicy::requestFor(const Assessment::Finding &fi
     } else if (finding.code == QLatin1String("source-failed")) {
         request.title = QStringLiteral("Cannot read the system state");
         request.urgency = NotificationRequest::Urgency::Critical;
+    } else if (finding.code == QLatin1String("nixpkgs-unmaintained")) {
+        request.title = QStringLiteral("nixpkgs branch no longer maintained");
+        request.urgency = NotificationRequest::Urgency::Normal;
     } else if (finding.code == QLatin1String("nixpkgs-stale")) {
         request.title = QStringLiteral("nixpkgs is out of date");
         request.urgency = NotificationRequest::Urgency::Low;

@@ -33,6 +33,7 @@ public:
     static inline const QStringList AllCodes{QStringLiteral("reboot-required"),
                                               QStringLiteral("generation-stale"),
                                               QStringLiteral("nixpkgs-stale"),
+                                              QStringLiteral("nixpkgs-unmaintained"),
                                               QStringLiteral("source-failed")};
 
     explicit NotificationPolicy(QSettings &state, QObject *parent = nullptr);

@@ -16,6 +16,7 @@ const QMap<QString, QString> NotificationLabels{
     {QStringLiteral("reboot-required"), QStringLiteral("A reboot is required")},
     {QStringLiteral("generation-stale"), QStringLiteral("The running generation is older than the threshold")},
     {QStringLiteral("nixpkgs-stale"), QStringLiteral("nixpkgs is older than the threshold")},
+    {QStringLiteral("nixpkgs-unmaintained"), QStringLiteral("nixpkgs follows a release that gets no more updates")},
     {QStringLiteral("source-failed"), QStringLiteral("The system state cannot be read")},
 };
 } // namespace

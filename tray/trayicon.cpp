@@ -47,6 +47,7 @@ TrayIcon::State TrayIcon::stateOf(const Assessment &assessment)
             return State::Error;
         if (finding.code == QLatin1String("reboot-required"))
             state = State::RebootRequired;
+        // Stale, unmaintained: both mean "update your inputs".
         else if (state == State::Ok)
             state = State::Stale;
     }
