@@ -47,12 +47,21 @@ QHttpServerResponse methodNotAllowed()
     return response;
 }
 
-// The body, gzipped when the client accepts it.
+// The body, gzipped when the client accepts it. With gzipCache (the gzip form of this body,
+// empty until first needed) it is compressed at most once.
 QHttpServerResponse reply(const QHttpServerRequest &request, const QByteArray &mimeType,
-                          const QByteArray &body)
+                          const QByteArray &body, QByteArray *gzipCache = nullptr)
 {
     const bool compress = Gzip::accepted(request.value("Accept-Encoding"));
-    QHttpServerResponse response(mimeType, compress ? Gzip::compress(body) : body);
+    QByteArray content = body;
+    if (compress && gzipCache) {
+        if (gzipCache->isEmpty())
+            *gzipCache = Gzip::compress(body);
+        content = *gzipCache;
+    } else if (compress) {
+        content = Gzip::compress(body);
+    }
+    QHttpServerResponse response(mimeType, content);
     if (compress)
         addHeader(response, "Content-Encoding", "gzip");
     addHeader(response, "Vary", "Accept-Encoding");
@@ -88,8 +97,12 @@ QHttpServerResponse ExporterServer::metrics(const QHttpServerRequest &request) c
 {
     if (!isReadMethod(request))
         return methodNotAllowed();
-    return reply(request, "text/plain; version=0.0.4; charset=utf-8",
-                 MetricsRenderer::render(m_monitor.snapshot(), m_collectors, nowSeconds()));
+    const Snapshot &snapshot = m_monitor.snapshot();
+    const qint64 now = nowSeconds();
+    MetricsCache &cache = m_metricsCache;
+    if (cache.now != now || !(cache.snapshot == snapshot))
+        cache = {snapshot, now, MetricsRenderer::render(snapshot, m_collectors, now), {}};
+    return reply(request, "text/plain; version=0.0.4; charset=utf-8", cache.body, &cache.gzip);
 }
 
 QHttpServerResponse ExporterServer::status(const QHttpServerRequest &request) const

@@ -32,6 +32,17 @@ private:
     const StatusMonitor &m_monitor;
     const QList<const Collector *> m_collectors;
     const Thresholds m_thresholds;
+    // /metrics is a function of the snapshot and the current second only (ages are whole
+    // seconds computed at render time), so scrapes in the same second of the same snapshot
+    // get the same bytes: rendered, and gzipped if asked for, once per second, not per request.
+    struct MetricsCache
+    {
+        Snapshot snapshot;  // a shallow copy; comparing it is cheap while the data is shared
+        qint64 now = -1;
+        QByteArray body;
+        QByteArray gzip;  // empty until a client accepts gzip
+    };
+    mutable MetricsCache m_metricsCache;
     QHttpServer m_http;
     QTcpServer m_tcp;
 };

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void landingPage();
     void otherPathsAndMethods();
     void switchShowsWithinASecond();
+    void agesAdvanceBetweenScrapes();
     void brokenLockFailsOnlyTheFlakeCollector();
     void missingBootedSystemOmitsRebootMetrics();
     void disabledCollectorIsAbsent();
@@ -189,6 +190,26 @@ void TestExporterHttp::switchShowsWithinASecond()
     QCOMPARE(sampleValue(m_exporter->get(QStringLiteral("/metrics")).body, QStringLiteral("nixos_reboot_required")),
              QStringLiteral("0"));
     qInfo("new generation visible after %lld ms", timer.elapsed());
+}
+
+void TestExporterHttp::agesAdvanceBetweenScrapes()
+{
+    // The body and its gzip are rendered once per second of a snapshot (ExporterServer's
+    // cache); ages must still follow the clock, in both forms.
+    QVERIFY(startExporter());
+    const auto age = [this](bool gzip) {
+        const ExporterProcess::Reply reply =
+            gzip ? m_exporter->request("GET", QStringLiteral("/metrics"), {{"Accept-Encoding", "gzip"}})
+                 : m_exporter->get(QStringLiteral("/metrics"));
+        return sampleValue(gzip ? gunzip(reply.body) : reply.body,
+                           QStringLiteral("nixos_generation_age_seconds")).toLongLong();
+    };
+    const qint64 plain = age(false);
+    const qint64 zipped = age(true);
+    QVERIFY(plain > 0);
+    QVERIFY(zipped >= plain && zipped <= plain + 1);
+    QTRY_VERIFY_WITH_TIMEOUT(age(false) > plain, 3000);
+    QTRY_VERIFY_WITH_TIMEOUT(age(true) > zipped, 3000);
 }
 
 void TestExporterHttp::brokenLockFailsOnlyTheFlakeCollector()
