@@ -3,33 +3,20 @@
 // Prometheus stores is what the fixture says.
 #include "exporterprocess.h"
 #include "goldenfixture.h"
+#include "prometheusprocess.h"
 
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkReply>
 #include <QRegularExpression>
-#include <QStandardPaths>
-#include <QTcpServer>
 #include <QTest>
-#include <QUrlQuery>
-
-namespace {
-quint16 freePort()
-{
-    QTcpServer probe;
-    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
-}
-} // namespace
 
 class TestPrometheus : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
-    void cleanupTestCase();
     void targetIsUp();
     void generationSeries();
     void flakeSeries();
@@ -37,21 +24,16 @@ private Q_SLOTS:
     void dashboardQueriesReturnData();
 
 private:
-    // The result vector of an instant query.
-    QJsonArray query(const QString &promql);
+    QJsonArray query(const QString &promql) { return m_prometheus.query(promql); }
 
     FixtureTree m_tree;
     ExporterProcess m_exporter;
-    QProcess m_prometheus;
-    QTemporaryDir m_prometheusDir;
-    quint16 m_prometheusPort = 0;
-    QNetworkAccessManager m_network;
+    PrometheusProcess m_prometheus;
 };
 
 void TestPrometheus::initTestCase()
 {
-    const QString prometheus = QStandardPaths::findExecutable(QStringLiteral("prometheus"));
-    if (prometheus.isEmpty()) {
+    if (!PrometheusProcess::isInstalled()) {
         if (qEnvironmentVariableIsSet("NIXOS_STATUS_REQUIRE_TOOLS"))
             QFAIL("prometheus is required (Debian package prometheus)");
         QSKIP("prometheus not installed (Debian package prometheus)");
@@ -59,46 +41,7 @@ void TestPrometheus::initTestCase()
     GoldenFixture::build(m_tree);
     QVERIFY2(m_exporter.start({QStringLiteral("--root"), m_tree.root(), QStringLiteral("--collector.flake")}),
              qPrintable(m_exporter.error()));
-
-    QFile config(m_prometheusDir.filePath(QStringLiteral("prometheus.yml")));
-    QVERIFY(config.open(QIODevice::WriteOnly));
-    config.write(QStringLiteral("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-                                "scrape_configs:\n  - job_name: nixos\n    static_configs:\n"
-                                "      - targets: ['127.0.0.1:%1']\n")
-                     .arg(m_exporter.port())
-                     .toUtf8());
-    config.close();
-    m_prometheusPort = freePort();
-    m_prometheus.setProcessChannelMode(QProcess::MergedChannels);
-    m_prometheus.start(prometheus, {QStringLiteral("--config.file=") + config.fileName(),
-                                    QStringLiteral("--storage.tsdb.path=") + m_prometheusDir.filePath(QStringLiteral("data")),
-                                    QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(m_prometheusPort)});
-    QVERIFY(m_prometheus.waitForStarted());
-    // Prometheus needs a few seconds to start and scrape once.
-    QTRY_VERIFY2_WITH_TIMEOUT(!query(QStringLiteral("up == 1")).isEmpty(),
-                              qPrintable(QString::fromUtf8(m_prometheus.readAll().right(2000))), 60'000);
-}
-
-void TestPrometheus::cleanupTestCase()
-{
-    if (m_prometheus.state() != QProcess::NotRunning) {
-        m_prometheus.terminate();
-        if (!m_prometheus.waitForFinished(10'000))
-            m_prometheus.kill();
-    }
-}
-
-QJsonArray TestPrometheus::query(const QString &promql)
-{
-    QUrl url(QStringLiteral("http://127.0.0.1:%1/api/v1/query").arg(m_prometheusPort));
-    url.setQuery(QUrlQuery{{QStringLiteral("query"), promql}});
-    QNetworkReply *reply = m_network.get(QNetworkRequest(url));
-    QEventLoop loop;
-    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    reply->deleteLater();
-    const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
-    return answer[QStringLiteral("data")][QStringLiteral("result")].toArray();
+    QVERIFY2(m_prometheus.start({m_exporter.port()}), qPrintable(m_prometheus.error()));
 }
 
 namespace {
