@@ -185,6 +185,21 @@ void TestTrayUi::detailsWindowShowsTheFixture()
     // Locked in August, older than 30 days: the stale colour.
     QCOMPARE(inputs.item(nixpkgs, 0)->background().color(), QColor(0xf4, 0xc7, 0xc3));
 
+    // The fleet view: other machines in a list of their own, hidden while there are none.
+    QVERIFY(details->hosts().isHidden());
+    HostStatus web1;
+    web1.host = QStringLiteral("web1:9971");
+    web1.summary = QStringLiteral("generation 12");
+    web1.assessment.level = Assessment::Level::Attention;
+    web1.assessment.findings = {{QStringLiteral("reboot-required"), Assessment::Level::Attention,
+                                 QStringLiteral("reboot required"), QStringLiteral("reboot-required:12")}};
+    details->setHosts({web1});
+    QVERIFY(!details->hosts().isHidden());
+    QCOMPARE(details->hosts().item(0, 0)->text(), QStringLiteral("web1:9971"));
+    QCOMPARE(details->hosts().item(0, 1)->text(), QStringLiteral("attention"));
+    QCOMPARE(details->hosts().item(0, 2)->text(), QStringLiteral("generation 12 · reboot required"));
+    details->setHosts({});
+
     // A real screenshot of the real window, as the README shows it.
     const QString shot = m_settingsDir->filePath(QStringLiteral("details.png"));
     QProcess import;

@@ -50,14 +50,19 @@ DetailsWindow::DetailsWindow(QWidget *parent) : QWidget(parent)
     setupTable(m_inputs, {QStringLiteral("Input"), QStringLiteral("Age"), QStringLiteral("Ref"),
                           QStringLiteral("Revision"), QStringLiteral("Source")});
     m_lockPath.setTextInteractionFlags(Qt::TextSelectableByMouse);
+    setupTable(m_hosts, {QStringLiteral("Host"), QStringLiteral("State"), QStringLiteral("Summary")});
+    m_hostsTitle.setText(QStringLiteral("<b>Other machines</b>"));
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(&m_summary);
+    layout->addWidget(&m_hostsTitle);
+    layout->addWidget(&m_hosts, 1);
     layout->addWidget(new QLabel(QStringLiteral("<b>Generations</b>")));
     layout->addWidget(&m_generations, 1);
     layout->addWidget(new QLabel(QStringLiteral("<b>Flake inputs</b>")));
     layout->addWidget(&m_lockPath);
     layout->addWidget(&m_inputs, 1);
+    setHosts({});
     resize(860, 600);
 }
 
@@ -126,4 +131,26 @@ void DetailsWindow::fillInputs(const Snapshot &snapshot, const Thresholds &thres
         }
     }
     m_inputs.resizeColumnsToContents();
+}
+
+void DetailsWindow::setHosts(const QList<HostStatus> &hosts)
+{
+    m_hostsTitle.setVisible(!hosts.isEmpty());
+    m_hosts.setVisible(!hosts.isEmpty());
+    m_hosts.setRowCount(int(hosts.size()));
+    for (int row = 0; row < hosts.size(); ++row) {
+        const HostStatus &host = hosts[row];
+        QStringList messages;
+        for (const Assessment::Finding &finding : host.assessment.findings)
+            messages.append(finding.message);
+        m_hosts.setItem(row, 0, cell(host.host));
+        m_hosts.setItem(row, 1, cell(Assessment::levelName(host.assessment.level)));
+        m_hosts.setItem(row, 2, cell((QStringList{host.summary} + messages).join(QStringLiteral(" · "))));
+        const QColor colour = host.assessment.level == Assessment::Level::Ok ? QColor(0xd3, 0xee, 0xd9)
+                              : host.assessment.level == Assessment::Level::Attention ? QColor(0xfb, 0xe9, 0xb7)
+                                                                                       : QColor(0xf4, 0xc7, 0xc3);
+        m_hosts.item(row, 1)->setBackground(colour);
+        m_hosts.item(row, 1)->setForeground(Qt::black);
+    }
+    m_hosts.resizeColumnsToContents();
 }

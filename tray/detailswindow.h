@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "hoststatus.h"
 #include "thresholds.h"
 
 #include <QLabel>
@@ -21,6 +22,9 @@ public:
 
     void setStatus(const Snapshot &snapshot, const Assessment &assessment,
                    const Thresholds &thresholds, qint64 now);
+    // Other machines (the fleet view); the list is hidden while there are none.
+    void setHosts(const QList<HostStatus> &hosts);
+    const QTableWidget &hosts() const { return m_hosts; }
 
     const QTableWidget &generations() const { return m_generations; }
     const QTableWidget &inputs() const { return m_inputs; }
@@ -30,6 +34,8 @@ private:
     void fillInputs(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now);
 
     QLabel m_summary;
+    QLabel m_hostsTitle;
+    QTableWidget m_hosts;
     QTableWidget m_generations;
     QLabel m_lockPath;
     QTableWidget m_inputs;

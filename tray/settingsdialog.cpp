@@ -63,6 +63,16 @@ SettingsDialog::SettingsDialog(TraySettings &settings, QWidget *parent)
     otherForm->addRow(QStringLiteral("flake.lock"), &m_lockPath);
     otherForm->addRow(&m_autostart);
 
+    m_fleetExporters.setText(settings.fleetExporters().join(QStringLiteral(", ")));
+    m_fleetExporters.setPlaceholderText(QStringLiteral("web1:9971, web2:9971"));
+    m_fleetPrometheus.setText(settings.fleetPrometheus());
+    m_fleetPrometheus.setPlaceholderText(QStringLiteral("http://prometheus:9090 (instead of the list)"));
+    auto *fleetForm = new QFormLayout;
+    fleetForm->addRow(QStringLiteral("Exporters"), &m_fleetExporters);
+    fleetForm->addRow(QStringLiteral("or Prometheus"), &m_fleetPrometheus);
+    auto *fleetBox = new QGroupBox(QStringLiteral("Other machines"));
+    fleetBox->setLayout(fleetForm);
+
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::save);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -71,6 +81,7 @@ SettingsDialog::SettingsDialog(TraySettings &settings, QWidget *parent)
     layout->addWidget(thresholdsBox);
     layout->addWidget(notifyBox);
     layout->addLayout(otherForm);
+    layout->addWidget(fleetBox);
     layout->addWidget(buttons);
 }
 
@@ -87,6 +98,11 @@ void SettingsDialog::save()
     }
     m_settings.setNotifiedCodes(codes);
     m_settings.setLockPath(m_lockPath.text().trimmed());
+    QStringList exporters;
+    for (const QString &address : m_fleetExporters.text().split(QLatin1Char(','), Qt::SkipEmptyParts))
+        exporters.append(address.trimmed());
+    m_settings.setFleetExporters(exporters);
+    m_settings.setFleetPrometheus(m_fleetPrometheus.text().trimmed());
     QString error;
     if (m_autostart.isChecked() != Autostart::isEnabled() && !Autostart::setEnabled(m_autostart.isChecked(), &error))
         QMessageBox::warning(this, windowTitle(), error);

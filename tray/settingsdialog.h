@@ -24,5 +24,7 @@ private:
     QSpinBox m_nixpkgsDays;
     QMap<QString, QCheckBox *> m_notify;  // by finding code
     QLineEdit m_lockPath;
+    QLineEdit m_fleetExporters;
+    QLineEdit m_fleetPrometheus;
     QCheckBox m_autostart;
 };

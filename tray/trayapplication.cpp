@@ -58,6 +58,7 @@ TrayApplication::~TrayApplication()
 void TrayApplication::start()
 {
     restartMonitor();
+    restartFleet();
     showIconWhenHostIsThere();
 }
 
@@ -93,18 +94,38 @@ void TrayApplication::restartMonitor()
     m_monitor->start();
 }
 
+void TrayApplication::restartFleet()
+{
+    FleetMonitor::Settings settings;
+    settings.exporters = m_settings.fleetExporters();
+    settings.prometheus = m_settings.fleetPrometheus();
+    settings.thresholds = m_settings.thresholds();
+    if (settings.exporters.isEmpty() && settings.prometheus.isEmpty()) {
+        m_fleet.reset();
+        return;
+    }
+    m_fleet = std::make_unique<FleetMonitor>(settings);
+    connect(m_fleet.get(), &FleetMonitor::hostsChanged, this, &TrayApplication::refresh);
+    m_fleet->start();
+}
+
 void TrayApplication::refresh()
 {
     const qint64 time = now();
     const Thresholds thresholds = m_settings.thresholds();
     const Snapshot &snapshot = m_monitor->snapshot();
-    const Assessment assessment = Assessment::of(snapshot, thresholds, time);
-    m_icon.setStatus(snapshot, assessment, time);
+    const Assessment local = Assessment::of(snapshot, thresholds, time);
+    const QList<HostStatus> hosts = m_fleet ? m_fleet->hosts() : QList<HostStatus>();
+    // The icon and the notifications cover every machine; the details keep them apart.
+    const Assessment everything = Fleet::combine(local, hosts);
+    m_icon.setStatus(snapshot, everything, time);
     m_icon.setSnoozedUntil(m_policy.snoozedUntil(time));
-    if (m_details)
-        m_details->setStatus(snapshot, assessment, thresholds, time);
+    if (m_details) {
+        m_details->setStatus(snapshot, local, thresholds, time);
+        m_details->setHosts(hosts);
+    }
     m_policy.setEnabledCodes(m_settings.notifiedCodes());
-    m_policy.update(assessment, time);
+    m_policy.update(everything, time);
     scheduleWakeUp(time);
 }
 
@@ -150,6 +171,7 @@ DetailsWindow *TrayApplication::showDetails()
     const Thresholds thresholds = m_settings.thresholds();
     m_details->setStatus(m_monitor->snapshot(), Assessment::of(m_monitor->snapshot(), thresholds, time),
                          thresholds, time);
+    m_details->setHosts(m_fleet ? m_fleet->hosts() : QList<HostStatus>());
     m_details->show();
     m_details->raise();
     m_details->activateWindow();
@@ -168,6 +190,7 @@ void TrayApplication::showSettings()
     SettingsDialog dialog(m_settings);
     if (dialog.exec() != QDialog::Accepted)
         return;
+    restartFleet();
     if (m_settings.lockPath() != lockPath)
         restartMonitor();  // emits snapshotChanged, which refreshes
     else

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "fleetmonitor.h"
 #include "notificationpolicy.h"
 #include "notificationsender.h"
 #include "rebooter.h"
@@ -42,6 +43,7 @@ public:
 
 private:
     void restartMonitor();
+    void restartFleet();
     void refresh();
     void scheduleWakeUp(qint64 now);
     void notify(const NotificationRequest &request);
@@ -54,6 +56,7 @@ private:
     const Options m_options;
     TraySettings m_settings;
     std::unique_ptr<StatusMonitor> m_monitor;
+    std::unique_ptr<FleetMonitor> m_fleet;  // only when other machines are configured
     NotificationPolicy m_policy;
     NotificationSender m_sender;
     Rebooter m_rebooter;

@@ -8,6 +8,8 @@ const QString GenerationDays = QStringLiteral("thresholds/generationStaleDays");
 const QString NixpkgsDays = QStringLiteral("thresholds/nixpkgsStaleDays");
 const QString Codes = QStringLiteral("notifications/codes");
 const QString LockPath = QStringLiteral("flake/lockPath");
+const QString FleetExporters = QStringLiteral("fleet/exporters");
+const QString FleetPrometheus = QStringLiteral("fleet/prometheus");
 } // namespace
 
 Thresholds TraySettings::thresholds() const
@@ -46,4 +48,24 @@ QString TraySettings::lockPath() const
 void TraySettings::setLockPath(const QString &path)
 {
     m_settings.setValue(LockPath, path);
+}
+
+QStringList TraySettings::fleetExporters() const
+{
+    return m_settings.value(FleetExporters).toStringList();
+}
+
+void TraySettings::setFleetExporters(const QStringList &addresses)
+{
+    m_settings.setValue(FleetExporters, addresses);
+}
+
+QString TraySettings::fleetPrometheus() const
+{
+    return m_settings.value(FleetPrometheus).toString();
+}
+
+void TraySettings::setFleetPrometheus(const QString &url)
+{
+    m_settings.setValue(FleetPrometheus, url);
 }

@@ -23,6 +23,12 @@ public:
     QString lockPath() const;
     void setLockPath(const QString &path);
 
+    // Other machines to watch: exporter addresses, or one Prometheus server (which wins).
+    QStringList fleetExporters() const;
+    void setFleetExporters(const QStringList &addresses);
+    QString fleetPrometheus() const;
+    void setFleetPrometheus(const QString &url);
+
 private:
     QSettings &m_settings;
 };

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+// The tray's fleet view against real components: two exporters on two fixture roots, read
+// directly and through a real Prometheus scraping both.
+#include "exporterprocess.h"
+#include "fleetmonitor.h"
+#include "goldenfixture.h"
+#include "prometheusprocess.h"
+
+#include <QDate>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+namespace {
+// A machine with nothing to say: booted into its current generation of yesterday, built
+// from today's nixpkgs.
+QString buildHealthyRoot(FixtureTree &tree)
+{
+    FixtureTree::SystemSpec spec;
+    spec.name = QStringLiteral("healthy");
+    spec.label = QStringLiteral("26.11.%1.abcdef0").arg(QDate::currentDate().toString(QStringLiteral("yyyyMMdd")));
+    const QString system = tree.addSystem(spec);
+    tree.addGeneration(12, system, QDateTime::currentSecsSinceEpoch() - 86400);
+    tree.setDefaultGeneration(12);
+    tree.setCurrentSystem(system);
+    tree.setBootedSystem(system);
+    return system;
+}
+
+const HostStatus *find(const QList<HostStatus> &hosts, quint16 port)
+{
+    for (const HostStatus &host : hosts) {
+        if (host.host.endsWith(QStringLiteral(":%1").arg(port)))
+            return &host;
+    }
+    return nullptr;
+}
+
+QStringList codes(const HostStatus &host)
+{
+    QStringList result;
+    for (const Assessment::Finding &finding : host.assessment.findings)
+        result.append(finding.code);
+    result.sort();
+    return result;
+}
+} // namespace
+
+class TestFleet : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void throughPrometheus();
+    void throughExporters();
+    void unreachableExporterIsAnError();
+    void combinedFindingsNameTheHost();
+
+private:
+    QList<HostStatus> poll(const FleetMonitor::Settings &settings);
+
+    FixtureTree m_goldenTree;
+    FixtureTree m_healthyTree;
+    ExporterProcess m_golden;   // reboot required, nixpkgs stale
+    ExporterProcess m_healthy;  // all well
+};
+
+void TestFleet::initTestCase()
+{
+    GoldenFixture::build(m_goldenTree);
+    buildHealthyRoot(m_healthyTree);
+    QVERIFY2(m_golden.start({QStringLiteral("--root"), m_goldenTree.root(), QStringLiteral("--collector.flake")}),
+             qPrintable(m_golden.error()));
+    QVERIFY2(m_healthy.start({QStringLiteral("--root"), m_healthyTree.root()}), qPrintable(m_healthy.error()));
+}
+
+QList<HostStatus> TestFleet::poll(const FleetMonitor::Settings &settings)
+{
+    FleetMonitor fleet(settings);
+    QSignalSpy changed(&fleet, &FleetMonitor::hostsChanged);
+    fleet.start();
+    if (!changed.wait(20'000))
+        return {};
+    return fleet.hosts();
+}
+
+void TestFleet::throughPrometheus()
+{
+    if (!PrometheusProcess::isInstalled()) {
+        if (qEnvironmentVariableIsSet("NIXOS_STATUS_REQUIRE_TOOLS"))
+            QFAIL("prometheus is required (Debian package prometheus)");
+        QSKIP("prometheus not installed");
+    }
+    PrometheusProcess prometheus;
+    QVERIFY2(prometheus.start({m_golden.port(), m_healthy.port()}), qPrintable(prometheus.error()));
+    FleetMonitor::Settings settings;
+    settings.prometheus = prometheus.url();
+    const QList<HostStatus> hosts = poll(settings);
+    QCOMPARE(hosts.size(), 2);
+
+    const HostStatus *golden = find(hosts, m_golden.port());
+    QVERIFY(golden);
+    QCOMPARE(golden->assessment.level, Assessment::Level::Attention);
+    QCOMPARE(codes(*golden), (QStringList{"nixpkgs-stale", "reboot-required"}));
+    QVERIFY2(golden->summary.startsWith(QStringLiteral("generation 47 (booted 46) · nixpkgs ")), qPrintable(golden->summary));
+
+    const HostStatus *healthy = find(hosts, m_healthy.port());
+    QVERIFY(healthy);
+    QCOMPARE(healthy->assessment.level, Assessment::Level::Ok);
+    QVERIFY2(healthy->summary.startsWith(QStringLiteral("generation 12 · nixpkgs ")), qPrintable(healthy->summary));
+}
+
+void TestFleet::throughExporters()
+{
+    FleetMonitor::Settings settings;
+    settings.exporters = {QStringLiteral("127.0.0.1:%1").arg(m_golden.port()),
+                          QStringLiteral("http://127.0.0.1:%1").arg(m_healthy.port())};
+    const QList<HostStatus> hosts = poll(settings);
+    QCOMPARE(hosts.size(), 2);
+    const HostStatus *golden = find(hosts, m_golden.port());
+    QVERIFY(golden);
+    QCOMPARE(golden->host, QStringLiteral("127.0.0.1:%1").arg(m_golden.port()));
+    QCOMPARE(codes(*golden), (QStringList{"nixpkgs-stale", "reboot-required"}));
+    QCOMPARE(find(hosts, m_healthy.port())->assessment.level, Assessment::Level::Ok);
+}
+
+void TestFleet::unreachableExporterIsAnError()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    FleetMonitor::Settings settings;
+    settings.exporters = {QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("127.0.0.1:%1").arg(m_healthy.port())};
+    const QList<HostStatus> hosts = poll(settings);
+    QCOMPARE(hosts.size(), 2);
+    QCOMPARE(find(hosts, port)->assessment.level, Assessment::Level::Error);
+    QCOMPARE(find(hosts, m_healthy.port())->assessment.level, Assessment::Level::Ok);
+}
+
+void TestFleet::combinedFindingsNameTheHost()
+{
+    Assessment local;
+    HostStatus web1;
+    web1.host = QStringLiteral("web1:9971");
+    web1.assessment.level = Assessment::Level::Attention;
+    web1.assessment.findings = {{QStringLiteral("reboot-required"), Assessment::Level::Attention,
+                                 QStringLiteral("reboot required: kernel 6.6.1 → 6.6.5"), QStringLiteral("reboot-required:/nix/store/x")}};
+    HostStatus web2 = web1;
+    web2.host = QStringLiteral("web2:9971");
+    const Assessment combined = Fleet::combine(local, {web1, web2});
+    QCOMPARE(combined.level, Assessment::Level::Attention);
+    QCOMPARE(combined.findings.size(), 2);
+    QCOMPARE(combined.findings[0].message, QStringLiteral("web1:9971: reboot required: kernel 6.6.1 → 6.6.5"));
+    // The same condition on two machines is two conditions: each gets its notification.
+    QVERIFY(combined.findings[0].key != combined.findings[1].key);
+    QVERIFY(combined.findings[1].key.startsWith(QLatin1String("web2:9971/")));
+}
+
+QTEST_GUILESS_MAIN(TestFleet)
+#include "tst_fleet.moc"
