@@ -5,12 +5,15 @@
 #include "commandline.h"
 #include "exporterserver.h"
 #include "statusmonitor.h"
+#include "systemdsocket.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QTextStream>
 
 #include <cstdio>
+
+#include <sys/resource.h>
 
 int main(int argc, char *argv[])
 {
@@ -54,17 +57,36 @@ int main(int argc, char *argv[])
     StatusMonitor monitor(SystemLayout(config.root), settings);
     monitor.start();
 
+    // Like Go programs since 1.19: the soft limit on open files up to the hard one, so that many
+    // connections do not run the exporter out of descriptors (systemd's soft default is 1024).
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
+
     ExporterServer server(monitor, collectors);
     QString error;
-    if (!server.listen(config.listen, &error)) {
+    if (commandLine.webConfig() && !server.setWebConfig(*commandLine.webConfig(), &error)) {
+        err << "nixos-exporter: " << error << '\n';
+        return 1;
+    }
+    std::optional<qintptr> socket;
+    if (commandLine.systemdSocket() && !(socket = SystemdSocket::take(&error))) {
+        err << "nixos-exporter: " << error << '\n';
+        return 1;
+    }
+    if (socket ? !server.listenOnDescriptor(*socket, &error) : !server.listen(config.listen, &error)) {
         err << "nixos-exporter: " << error << '\n';
         return 1;
     }
     QStringList names;
     for (const Collector *collector : std::as_const(collectors))
         names.append(collector->name);
+    const QString where = socket ? QStringLiteral("systemd socket") : config.listen.toString();
+    const QString scheme = server.isTls() ? QStringLiteral("https") : QStringLiteral("http");
     err << "nixos-exporter " << BuildInfo::Version << " listening on port " << server.port()
-        << " (" << config.listen.toString() << "), collectors: " << names.join(QStringLiteral(", "))
+        << " (" << scheme << ", " << where << "), collectors: " << names.join(QStringLiteral(", "))
         << Qt::endl;
     return app.exec();
 }

@@ -8,6 +8,8 @@ const QString ListenOption = QStringLiteral("listen");
 const QString ConfigOption = QStringLiteral("config");
 const QString RootOption = QStringLiteral("root");
 const QString LockPathOption = QStringLiteral("flake.lock-path");
+const QString WebConfigOption = QStringLiteral("web.config.file");
+const QString SystemdSocketOption = QStringLiteral("web.systemd-socket");
 const QString EnablePrefix = QStringLiteral("collector.");
 const QString DisablePrefix = QStringLiteral("no-collector.");
 } // namespace
@@ -32,6 +34,13 @@ CommandLine::CommandLine()
          QStringLiteral("flake.lock to report (default: /run/current-system/flake.lock, then "
                         "/etc/nixos/flake.lock)."),
          QStringLiteral("path")},
+    });
+    m_parser.addOptions({
+        {WebConfigOption,
+         QStringLiteral("TLS and basic auth, in the Prometheus exporter-toolkit web config format."),
+         QStringLiteral("file")},
+        {SystemdSocketOption,
+         QStringLiteral("Serve on the socket systemd passes (socket activation) instead of --listen.")},
     });
     for (const Collector &collector : Collectors::all()) {
         m_parser.addOption({EnablePrefix + collector.name,
@@ -61,7 +70,19 @@ CommandLine::Outcome CommandLine::parse(const QStringList &arguments)
     }
     if (m_parser.isSet(ConfigOption) && !m_config.loadYaml(m_parser.value(ConfigOption), &m_error))
         return Outcome::Error;
-    return applyFlags() ? Outcome::Run : Outcome::Error;
+    if (!applyFlags())
+        return Outcome::Error;
+    if (m_parser.isSet(WebConfigOption)) {
+        m_webConfig = WebConfig::load(m_parser.value(WebConfigOption), &m_error);
+        if (!m_webConfig)
+            return Outcome::Error;
+    }
+    return Outcome::Run;
+}
+
+bool CommandLine::systemdSocket() const
+{
+    return m_parser.isSet(SystemdSocketOption);
 }
 
 bool CommandLine::applyFlags()

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "exporterconfig.h"
+#include "webconfig.h"
 
 #include <QCommandLineParser>
 
@@ -18,6 +19,10 @@ public:
     const ExporterConfig &config() const { return m_config; }
     QString error() const { return m_error; }
     QString helpText() const { return m_parser.helpText(); }
+    // --web.config.file, read and checked by parse(); nullopt without the flag.
+    const std::optional<WebConfig> &webConfig() const { return m_webConfig; }
+    // --web.systemd-socket: serve on the socket systemd passes instead of --listen.
+    bool systemdSocket() const;
 
 private:
     bool applyFlags();
@@ -25,4 +30,5 @@ private:
     QCommandLineParser m_parser;
     ExporterConfig m_config;
     QString m_error;
+    std::optional<WebConfig> m_webConfig;
 };

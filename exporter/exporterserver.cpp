@@ -11,6 +11,8 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QSslServer>
+#include <QSslSocket>
 
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
 #include <QHttpHeaders>
@@ -70,6 +72,13 @@ QHttpServerResponse reply(const QHttpServerRequest &request, const QByteArray &m
 
 qint64 nowSeconds() { return QDateTime::currentSecsSinceEpoch(); }
 
+QHttpServerResponse unauthorized()
+{
+    QHttpServerResponse response("text/plain", "unauthorized\n", QHttpServerResponse::StatusCode::Unauthorized);
+    addHeader(response, "WWW-Authenticate", "Basic realm=\"nixos-exporter\"");
+    return response;
+}
+
 } // namespace
 
 ExporterServer::ExporterServer(const StatusMonitor &monitor, const QList<const Collector *> &collectors,
@@ -77,19 +86,91 @@ ExporterServer::ExporterServer(const StatusMonitor &monitor, const QList<const C
     : QObject(parent), m_monitor(monitor), m_collectors(collectors)
 {
     // Routes take every method and answer 405 themselves: QHttpServer would say 404.
-    m_http.route(QStringLiteral("/metrics"), [this](const QHttpServerRequest &r) { return metrics(r); });
-    m_http.route(QStringLiteral("/status"), [this](const QHttpServerRequest &r) { return status(r); });
-    m_http.route(QStringLiteral("/"), [this](const QHttpServerRequest &r) { return landingPage(r); });
+    // With basic_auth_users every route asks first (unknown paths get QHttpServer's 404).
+    m_http.route(QStringLiteral("/metrics"), [this](const QHttpServerRequest &r) {
+        return authorized(r) ? metrics(r) : unauthorized();
+    });
+    m_http.route(QStringLiteral("/status"), [this](const QHttpServerRequest &r) {
+        return authorized(r) ? status(r) : unauthorized();
+    });
+    m_http.route(QStringLiteral("/"), [this](const QHttpServerRequest &r) {
+        return authorized(r) ? landingPage(r) : unauthorized();
+    });
+}
+
+bool ExporterServer::setWebConfig(const WebConfig &config, QString *error)
+{
+    if (config.tls) {
+        m_ssl = config.sslConfiguration(error);
+        if (!m_ssl)
+            return false;
+    }
+    m_webConfig = config;
+    m_auth = BasicAuthenticator(config.basicAuthUsers);
+    return true;
+}
+
+bool ExporterServer::authorized(const QHttpServerRequest &request)
+{
+    return m_auth.authorize(request.value("Authorization"));
+}
+
+QTcpServer *ExporterServer::createServer()
+{
+    if (!m_ssl)
+        return new GuardedServer<QTcpServer>(m_limits);
+    auto *server = new GuardedServer<QSslServer>(m_limits);
+    server->setSslConfiguration(*m_ssl);
+    switch (m_webConfig->tls->clientAuth) {
+    case WebConfig::ClientAuth::RequireAnyClientCert:
+        // Qt has no mode that requires a certificate without verifying it: ask for one
+        // (QueryPeer) and refuse the connection without one.
+        server->accept = [](QTcpSocket *socket) {
+            return !static_cast<QSslSocket *>(socket)->peerCertificate().isNull();
+        };
+        break;
+    case WebConfig::ClientAuth::VerifyClientCertIfGiven:
+        // QueryPeer verifies a given certificate but goes on regardless; stop it here.
+        connect(server, &QSslServer::sslErrors, server, [](QSslSocket *socket, const QList<QSslError> &errors) {
+            if (!errors.isEmpty() && !socket->peerCertificate().isNull()) {
+                qCInfo(lcHttp) << "client certificate refused:" << errors.first().errorString();
+                socket->abort();
+            }
+        });
+        break;
+    default:
+        break;
+    }
+    connect(server, &QSslServer::errorOccurred, server, [](QSslSocket *socket, QAbstractSocket::SocketError) {
+        qCDebug(lcHttp) << "TLS connection failed:" << socket->errorString();
+    });
+    return server;
 }
 
 bool ExporterServer::listen(const ListenAddress &address, QString *error)
 {
     // Listening on our own QTcpServer and bind()ing it works on Qt 6.4 and 6.8 alike.
-    if (!m_tcp.listen(address.host, address.port)) {
-        *error = QStringLiteral("cannot listen on %1: %2").arg(address.toString(), m_tcp.errorString());
+    QTcpServer *server = createServer();
+    if (!server->listen(address.host, address.port)) {
+        *error = QStringLiteral("cannot listen on %1: %2").arg(address.toString(), server->errorString());
+        delete server;
         return false;
     }
-    m_http.bind(&m_tcp);
+    m_tcp = server;
+    m_http.bind(m_tcp);
+    return true;
+}
+
+bool ExporterServer::listenOnDescriptor(qintptr descriptor, QString *error)
+{
+    QTcpServer *server = createServer();
+    if (!server->setSocketDescriptor(descriptor)) {
+        *error = QStringLiteral("cannot use socket %1: %2").arg(descriptor).arg(server->errorString());
+        delete server;
+        return false;
+    }
+    m_tcp = server;
+    m_http.bind(m_tcp);
     return true;
 }
 

@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "basicauth.h"
 #include "collector.h"
+#include "connectionguard.h"
 #include "listenaddress.h"
 #include "thresholds.h"
+#include "webconfig.h"
 
 #include <QHttpServer>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QTcpServer>
+
+#include <optional>
 
 class StatusMonitor;
 
@@ -21,10 +27,22 @@ public:
     ExporterServer(const StatusMonitor &monitor, const QList<const Collector *> &collectors,
                    QObject *parent = nullptr);
 
+    // TLS and basic auth from --web.config.file; call before listen(). False with a one-line
+    // error if a certificate or key cannot be read.
+    bool setWebConfig(const WebConfig &config, QString *error);
+    void setLimits(const ConnectionLimits &limits) { m_limits = limits; }
+
     bool listen(const ListenAddress &address, QString *error);
-    quint16 port() const { return m_tcp.serverPort(); }
+    // Serves on a socket that is already listening (systemd socket activation).
+    bool listenOnDescriptor(qintptr descriptor, QString *error);
+    quint16 port() const { return m_tcp ? m_tcp->serverPort() : 0; }
+    bool isTls() const { return m_ssl.has_value(); }
 
 private:
+    QTcpServer *createServer();
+    void bindServer();
+    bool authorized(const QHttpServerRequest &request);
+
     QHttpServerResponse metrics(const QHttpServerRequest &request) const;
     QHttpServerResponse status(const QHttpServerRequest &request) const;
     QHttpServerResponse landingPage(const QHttpServerRequest &request) const;
@@ -44,5 +62,9 @@ private:
     };
     mutable MetricsCache m_metricsCache;
     QHttpServer m_http;
-    QTcpServer m_tcp;
+    QTcpServer *m_tcp = nullptr;  // a guarded QTcpServer or QSslServer; m_http owns it once bound
+    std::optional<WebConfig> m_webConfig;
+    std::optional<QSslConfiguration> m_ssl;
+    BasicAuthenticator m_auth;
+    ConnectionLimits m_limits;
 };

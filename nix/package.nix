@@ -7,9 +7,12 @@
   stdenv,
   cmake,
   ninja,
+  pkg-config,
   qt6,
   yaml-cpp,
   zlib,
+  libxcrypt,
+  openssl,
   prometheus,
   # The tray needs Qt Widgets and DBus; servers want the exporter without them.
   withTray ? true,
@@ -40,6 +43,7 @@ stdenv.mkDerivation (finalAttrs: {
   nativeBuildInputs = [
     cmake
     ninja
+    pkg-config # finds libxcrypt
     qt6.wrapQtAppsHook
   ];
 
@@ -49,6 +53,7 @@ stdenv.mkDerivation (finalAttrs: {
     qt6.qtwebsockets
     yaml-cpp
     zlib
+    libxcrypt # crypt_r() for basic auth's bcrypt hashes
   ];
 
   cmakeFlags = [
@@ -63,6 +68,7 @@ stdenv.mkDerivation (finalAttrs: {
   doCheck = true;
   # nixpkgs moves promtool into prometheus' "cli" output.
   nativeCheckInputs = [
+    openssl # tst_exportertls makes its certificates
     prometheus
     (lib.getOutput "cli" prometheus)
   ];

@@ -6,12 +6,15 @@ set -euo pipefail
 
 build=(cmake ninja-build g++ git pkg-config curl
        qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libyaml-cpp-dev zlib1g-dev
+       libcrypt-dev  # crypt_r() for bcrypt (basic auth)
        libqt6svg6   # the tray's SVG icons
        libqt6sql6-sqlite)  # the store collector reads the Nix database with Qt's SQLite driver
 # The tray's tests: a private session bus with mock services, a display, a screenshot tool.
 tray_test=(dbus dbus-x11 python3-dbusmock xvfb xauth imagemagick)
 # prometheus brings promtool; the end-to-end test runs the server itself.
 test=(prometheus
+      openssl  # the TLS tests make their certificates
+      systemd  # systemd-socket-activate, for the socket activation test
       nix-bin)  # nix-instantiate parses and evaluates the Nix files (tests/nix)
 bench=(wrk prometheus-node-exporter nginx-light valgrind)
 # libFuzzer (libclang_rt.fuzzer) comes with libclang-rt-14-dev.

@@ -104,7 +104,8 @@ t.summary [
     "nixos-tray"
   ])
   (check "tests run in the build" packages.default.doCheck true)
-  (check "prometheus and promtool for the tests" packages.default.nativeCheckInputs [
+  (check "openssl, prometheus and promtool for the tests" packages.default.nativeCheckInputs [
+    x86.openssl
     x86.prometheus
     x86.prometheus.cli
   ])

@@ -30,6 +30,9 @@ let
         ninja = fake "ninja";
         yaml-cpp = fake "yaml-cpp";
         zlib = fake "zlib";
+        libxcrypt = fake "libxcrypt";
+        openssl = fake "openssl";
+        pkg-config = fake "pkg-config";
         prometheus = fake "prometheus" // {
           cli = fake "prometheus-cli";
         };
