@@ -6,6 +6,7 @@
 #include "exporterserver.h"
 #include "statusmonitor.h"
 #include "systemdsocket.h"
+#include "upgradechecker.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -54,8 +55,16 @@ int main(int argc, char *argv[])
     StatusMonitor::Settings settings;
     settings.read.flake = config.collectors.value(QStringLiteral("flake"));
     settings.read.lockPath = config.lockPath;
+    settings.read.store = config.collectors.value(QStringLiteral("store"));
+    settings.storeRefreshMs = int(std::min<qint64>(config.storeRefreshMs, 24 * 86'400'000LL));
     StatusMonitor monitor(SystemLayout(config.root), settings);
     monitor.start();
+    // The network check feeds the monitor; scrapes only render what it has.
+    std::unique_ptr<UpgradeChecker> upgrade;
+    if (config.collectors.value(QStringLiteral("upgrade"))) {
+        upgrade = std::make_unique<UpgradeChecker>(monitor, config.upgrade);
+        upgrade->start();
+    }
 
     // Like Go programs since 1.19: the soft limit on open files up to the hard one, so that many
     // connections do not run the exporter out of descriptors (systemd's soft default is 1024).

@@ -4,6 +4,8 @@
 #include "flakehealth.h"
 #include "flakelock.h"
 #include "generationstate.h"
+#include "storestats.h"
+#include "upgradestate.h"
 
 #include <QMetaType>
 #include <QString>
@@ -37,6 +39,16 @@ struct Snapshot
 
     SourceStatus flakeStatus;
     FlakeState flake;
+
+    // Read at its own, longer interval (StatusMonitor::Settings::storeRefreshMs); scans in
+    // between carry the last result over.
+    SourceStatus storeStatus;
+    StoreStats store;
+
+    // Not read by the core: an upgrade check outside it (it uses the network) hands its
+    // result to StatusMonitor::setUpgradeResult; scans carry it over.
+    SourceStatus upgradeStatus;
+    UpgradeState upgrade;
 
     // The nixpkgs commit time the system is on: the flake's "nixpkgs" input if known, else
     // the date in the running system's NixOS label.

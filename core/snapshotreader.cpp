@@ -3,6 +3,7 @@
 
 #include "flakelocklocator.h"
 #include "generationscanner.h"
+#include "storestats.h"
 #include "systemlayout.h"
 
 #include <QDateTime>
@@ -67,6 +68,8 @@ Snapshot read(const SystemLayout &layout, const ReadOptions &options)
     const bool skipFlake = options.lockOptional && FlakeLockLocator::locate(layout, options.lockPath).isEmpty();
     if (options.flake && !skipFlake)
         snapshot.flakeStatus = timed([&] { return readFlake(layout, options, snapshot.flake); });
+    if (options.store)
+        snapshot.storeStatus = timed([&] { return StoreStatsReader::read(layout, snapshot.store); });
     snapshot.collectedAt = QDateTime::currentMSecsSinceEpoch();
     return snapshot;
 }

@@ -16,6 +16,7 @@ struct ReadOptions
     bool lockOptional = false;
     // Releases whose branches count as maintained; empty: NixOS's release calendar.
     QStringList supportedReleases;
+    bool store = false;  // the Nix database's figures (StoreStatsReader)
 };
 
 // One full, synchronous read of the system. Blocking I/O: StatusMonitor runs it off the

@@ -4,6 +4,7 @@
 #include "assessment.h"
 #include "rebootcheck.h"
 #include "snapshot.h"
+#include "upgradestate.h"
 
 #include <QJsonArray>
 
@@ -114,6 +115,35 @@ QJsonObject flakeJson(const FlakeState &flake, qint64 now)
             {QStringLiteral("inputs"), inputs}};
 }
 
+QJsonValue storeJson(const Snapshot &snapshot)
+{
+    if (!snapshot.storeStatus.enabled)
+        return QJsonValue::Null;
+    const StoreStats &store = snapshot.store;
+    return QJsonObject{{QStringLiteral("size_bytes"), optional(store.sizeBytes)},
+                       {QStringLiteral("path_count"), optional(store.pathCount)},
+                       {QStringLiteral("gc_roots"), optional(store.gcRoots)}};
+}
+
+QJsonValue upgradeJson(const Snapshot &snapshot)
+{
+    if (!snapshot.upgradeStatus.enabled)
+        return QJsonValue::Null;
+    const UpgradeState &upgrade = snapshot.upgrade;
+    const Upgrade::LocalNixpkgs local = Upgrade::localNixpkgs(snapshot);
+    return QJsonObject{
+        {QStringLiteral("channel"), text(upgrade.channel)},
+        {QStringLiteral("url"), text(upgrade.url)},
+        {QStringLiteral("head_revision"), text(upgrade.headRevision)},
+        {QStringLiteral("head_last_modified"), optional(upgrade.headLastModified)},
+        {QStringLiteral("checked_at"), upgrade.checkedAt ? QJsonValue(upgrade.checkedAt) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("local_revision"), text(local.revision)},
+        {QStringLiteral("local_source"), text(local.source)},
+        {QStringLiteral("pending"), optional(Upgrade::pending(snapshot))},
+        {QStringLiteral("behind_seconds"), optional(Upgrade::behindSeconds(snapshot))},
+    };
+}
+
 QJsonObject assessmentJson(const Assessment &assessment)
 {
     QJsonArray findings;
@@ -137,13 +167,17 @@ QJsonObject toJson(const Snapshot &snapshot, const Assessment &assessment, qint6
         {QStringLiteral("collected_at"), snapshot.collectedAt / 1000},
         {QStringLiteral("assessment"), assessmentJson(assessment)},
         {QStringLiteral("sources"), QJsonObject{{QStringLiteral("generation"), sourceJson(snapshot.generationStatus)},
-                                               {QStringLiteral("flake"), sourceJson(snapshot.flakeStatus)}}},
+                                               {QStringLiteral("flake"), sourceJson(snapshot.flakeStatus)},
+                                               {QStringLiteral("store"), sourceJson(snapshot.storeStatus)},
+                                               {QStringLiteral("upgrade"), sourceJson(snapshot.upgradeStatus)}}},
         {QStringLiteral("system"), generationsJson(snapshot.generations, now)},
         {QStringLiteral("flake"), snapshot.flakeStatus.enabled ? QJsonValue(flakeJson(snapshot.flake, now))
                                                                : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("nixpkgs"),
          QJsonObject{{QStringLiteral("timestamp"), optional(nixpkgs)},
                      {QStringLiteral("age_seconds"), nixpkgs ? QJsonValue(now - *nixpkgs) : QJsonValue(QJsonValue::Null)}}},
+        {QStringLiteral("store"), storeJson(snapshot)},
+        {QStringLiteral("upgrade"), upgradeJson(snapshot)},
     };
 }
 

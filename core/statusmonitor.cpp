@@ -17,6 +17,11 @@ StatusMonitor::StatusMonitor(const SystemLayout &layout, const Settings &setting
     connect(&m_debounce, &QTimer::timeout, this, &StatusMonitor::scanNow);
     m_rescan.setInterval(m_settings.rescanIntervalMs);
     connect(&m_rescan, &QTimer::timeout, this, &StatusMonitor::scanNow);
+    m_storeRefresh.setInterval(m_settings.storeRefreshMs);
+    connect(&m_storeRefresh, &QTimer::timeout, this, [this] {
+        m_storeDue = true;
+        scanNow();
+    });
     connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, &StatusMonitor::requestRescan);
     connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, &StatusMonitor::requestRescan);
     m_scanContext.moveToThread(&m_scanThread);
@@ -35,8 +40,10 @@ void StatusMonitor::start()
 {
     // The first read is synchronous, so whoever starts the monitor has a complete snapshot
     // before it serves anything; later reads happen on the scan thread.
-    applyScan(SnapshotReader::read(m_layout, m_settings.read));
+    applyScan(SnapshotReader::read(m_layout, scanOptions()));
     m_rescan.start();
+    if (m_settings.read.store)
+        m_storeRefresh.start();
 }
 
 void StatusMonitor::requestRescan()
@@ -53,20 +60,46 @@ void StatusMonitor::scanNow()
         return;
     }
     m_scanning = true;
-    QMetaObject::invokeMethod(&m_scanContext, [this] {
-        const Snapshot snapshot = SnapshotReader::read(m_layout, m_settings.read);
+    QMetaObject::invokeMethod(&m_scanContext, [this, options = scanOptions()] {
+        const Snapshot snapshot = SnapshotReader::read(m_layout, options);
         QMetaObject::invokeMethod(this, [this, snapshot] { applyScan(snapshot); }, Qt::QueuedConnection);
     }, Qt::QueuedConnection);
 }
 
-void StatusMonitor::applyScan(const Snapshot &snapshot)
+ReadOptions StatusMonitor::scanOptions()
+{
+    ReadOptions options = m_settings.read;
+    options.store = m_settings.read.store && m_storeDue;
+    m_storeDue = false;
+    return options;
+}
+
+void StatusMonitor::setUpgradeResult(const SourceStatus &status, const UpgradeState &state)
+{
+    const bool changed = !(m_snapshot.upgradeStatus == status && m_snapshot.upgrade == state);
+    m_snapshot.upgradeStatus = status;
+    m_snapshot.upgrade = state;
+    if (changed)
+        Q_EMIT snapshotChanged(m_snapshot);
+}
+
+void StatusMonitor::applyScan(Snapshot snapshot)
 {
     m_scanning = false;
+    // The store is read at its own interval and the upgrade check happens elsewhere: a scan
+    // without them keeps what the last one had.
+    if (!snapshot.storeStatus.enabled) {
+        snapshot.storeStatus = m_snapshot.storeStatus;
+        snapshot.store = m_snapshot.store;
+    }
+    snapshot.upgradeStatus = m_snapshot.upgradeStatus;
+    snapshot.upgrade = m_snapshot.upgrade;
     // collectedAt and durations always differ; compare what the system says.
     Snapshot previous = m_snapshot;
     previous.collectedAt = snapshot.collectedAt;
     previous.generationStatus.seconds = snapshot.generationStatus.seconds;
     previous.flakeStatus.seconds = snapshot.flakeStatus.seconds;
+    previous.storeStatus.seconds = snapshot.storeStatus.seconds;
     const bool changed = m_snapshot.collectedAt == 0 || !(previous == snapshot);
     m_snapshot = snapshot;
     updateWatches();

@@ -25,6 +25,9 @@ public:
         ReadOptions read;
         int debounceMs = 150;
         int rescanIntervalMs = 60'000;
+        // With read.store: how often the Nix database is read. Scans in between (inotify,
+        // the periodic rescan) keep the last store result.
+        int storeRefreshMs = 5 * 60'000;
     };
 
     StatusMonitor(const SystemLayout &layout, const Settings &settings, QObject *parent = nullptr);
@@ -37,6 +40,10 @@ public:
 
     const Snapshot &snapshot() const { return m_snapshot; }
 
+    // Merges a result produced outside the core (the exporter's network upgrade check) into
+    // the snapshot; emits snapshotChanged if that changes it. Scans keep it.
+    void setUpgradeResult(const SourceStatus &status, const UpgradeState &state);
+
 Q_SIGNALS:
     // Emitted after every scan whose result differs from the previous one.
     void snapshotChanged(const Snapshot &snapshot);
@@ -45,8 +52,9 @@ Q_SIGNALS:
 
 private:
     void scanNow();
-    void applyScan(const Snapshot &snapshot);
+    void applyScan(Snapshot snapshot);
     void updateWatches();
+    ReadOptions scanOptions();
 
     const SystemLayout m_layout;
     const Settings m_settings;
@@ -54,6 +62,8 @@ private:
     QFileSystemWatcher m_watcher;
     QTimer m_debounce;
     QTimer m_rescan;
+    QTimer m_storeRefresh;
+    bool m_storeDue = true;  // the next scan reads the store too
     QThread m_scanThread;
     QObject m_scanContext;  // lives in m_scanThread; scans are queued to it
     bool m_scanning = false;

@@ -29,4 +29,6 @@ QStringList names();
 // One file per collector renders its metrics:
 void renderGeneration(const Snapshot &snapshot, qint64 now, Exposition &out);
 void renderFlake(const Snapshot &snapshot, qint64 now, Exposition &out);
+void renderStore(const Snapshot &snapshot, qint64 now, Exposition &out);
+void renderUpgrade(const Snapshot &snapshot, qint64 now, Exposition &out);
 } // namespace Collectors

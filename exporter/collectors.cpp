@@ -12,6 +12,12 @@ const QList<Collector> &all()
         {QStringLiteral("flake"), false,
          QStringLiteral("flake.lock inputs: revisions and ages"), &Snapshot::flakeStatus,
          &renderFlake},
+        {QStringLiteral("store"), false,
+         QStringLiteral("Nix store size, path count and GC roots from the Nix database"),
+         &Snapshot::storeStatus, &renderStore},
+        {QStringLiteral("upgrade"), false,
+         QStringLiteral("whether the followed channel has a newer nixpkgs; asks the network"),
+         &Snapshot::upgradeStatus, &renderUpgrade},
     };
     return table;
 }

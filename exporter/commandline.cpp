@@ -2,6 +2,7 @@
 #include "commandline.h"
 
 #include "collector.h"
+#include "duration.h"
 
 namespace {
 const QString ListenOption = QStringLiteral("listen");
@@ -10,6 +11,12 @@ const QString RootOption = QStringLiteral("root");
 const QString LockPathOption = QStringLiteral("flake.lock-path");
 const QString WebConfigOption = QStringLiteral("web.config.file");
 const QString SystemdSocketOption = QStringLiteral("web.systemd-socket");
+const QString StoreRefreshOption = QStringLiteral("collector.store.refresh-interval");
+const QString UpgradeChannelOption = QStringLiteral("collector.upgrade.channel");
+const QString UpgradeBaseUrlOption = QStringLiteral("collector.upgrade.base-url");
+const QString UpgradeUrlOption = QStringLiteral("collector.upgrade.url");
+const QString UpgradeIntervalOption = QStringLiteral("collector.upgrade.interval");
+const QString UpgradeTimeoutOption = QStringLiteral("collector.upgrade.timeout");
 const QString EnablePrefix = QStringLiteral("collector.");
 const QString DisablePrefix = QStringLiteral("no-collector.");
 } // namespace
@@ -34,6 +41,24 @@ CommandLine::CommandLine()
          QStringLiteral("flake.lock to report (default: /run/current-system/flake.lock, then "
                         "/etc/nixos/flake.lock)."),
          QStringLiteral("path")},
+        {StoreRefreshOption,
+         QStringLiteral("How often the store collector reads the Nix database (default 5m)."),
+         QStringLiteral("duration")},
+        {UpgradeChannelOption,
+         QStringLiteral("Channel the upgrade collector checks (default: the flake nixpkgs input's "
+                        "ref, else nixos-<release of the running system>)."),
+         QStringLiteral("name")},
+        {UpgradeBaseUrlOption,
+         QStringLiteral("Where channels are: <url>/<channel>/git-revision (default "
+                        "https://channels.nixos.org)."),
+         QStringLiteral("url")},
+        {UpgradeUrlOption, QStringLiteral("A git-revision URL to check instead of the channel's."),
+         QStringLiteral("url")},
+        {UpgradeIntervalOption,
+         QStringLiteral("Time between upgrade checks (default 6h); failures retry sooner, backing off."),
+         QStringLiteral("duration")},
+        {UpgradeTimeoutOption, QStringLiteral("Timeout of one upgrade check (default 30s)."),
+         QStringLiteral("duration")},
     });
     m_parser.addOptions({
         {WebConfigOption,
@@ -97,9 +122,28 @@ bool CommandLine::applyFlags()
         m_config.root = m_parser.value(RootOption);
     if (m_parser.isSet(LockPathOption))
         m_config.lockPath = m_parser.value(LockPathOption);
+    for (const auto &[option, target] : {std::pair{&StoreRefreshOption, &m_config.storeRefreshMs},
+                                         std::pair{&UpgradeIntervalOption, &m_config.upgrade.intervalMs},
+                                         std::pair{&UpgradeTimeoutOption, &m_config.upgrade.timeoutMs}}) {
+        if (!m_parser.isSet(*option))
+            continue;
+        const std::optional<qint64> ms = Duration::parse(m_parser.value(*option), &m_error);
+        if (!ms) {
+            m_error = QStringLiteral("--%1: %2").arg(*option, m_error);
+            return false;
+        }
+        *target = *ms;
+    }
+    for (const auto &[option, target] : {std::pair{&UpgradeChannelOption, &m_config.upgrade.channel},
+                                         std::pair{&UpgradeBaseUrlOption, &m_config.upgrade.baseUrl},
+                                         std::pair{&UpgradeUrlOption, &m_config.upgrade.url}}) {
+        if (m_parser.isSet(*option))
+            *target = m_parser.value(*option);
+    }
     // optionNames() keeps the order of the command line, so the last switch wins.
     for (const QString &name : m_parser.optionNames()) {
-        if (name.startsWith(EnablePrefix))
+        // --collector.NAME.setting VALUE is no switch.
+        if (name.startsWith(EnablePrefix) && Collectors::find(name.mid(EnablePrefix.size())))
             m_config.collectors[name.mid(EnablePrefix.size())] = true;
         else if (name.startsWith(DisablePrefix))
             m_config.collectors[name.mid(DisablePrefix.size())] = false;

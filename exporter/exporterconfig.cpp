@@ -2,6 +2,7 @@
 #include "exporterconfig.h"
 
 #include "collector.h"
+#include "duration.h"
 
 #include <QFile>
 
@@ -59,6 +60,52 @@ bool scalarBool(const Entry &entry, const QString &path)
     return value;
 }
 
+qint64 scalarDuration(const Entry &entry, const QString &path)
+{
+    QString error;
+    const std::optional<qint64> ms = Duration::parse(scalarString(entry, path), &error);
+    if (!ms)
+        failValue(entry, QStringLiteral("%1: %2").arg(path, error));
+    return *ms;
+}
+
+// The keys a collector takes besides "enabled".
+QStringList collectorKeys(const QString &name)
+{
+    if (name == QLatin1String("flake"))
+        return {QStringLiteral("lock_path")};
+    if (name == QLatin1String("store"))
+        return {QStringLiteral("refresh_interval")};
+    if (name == QLatin1String("upgrade"))
+        return {QStringLiteral("channel"), QStringLiteral("base_url"), QStringLiteral("url"),
+                QStringLiteral("interval"), QStringLiteral("timeout")};
+    return {};
+}
+
+// Applies one collector-specific key; false if the collector has no such key.
+bool applyCollectorKey(ExporterConfig &config, const QString &name, const QString &key, const Entry &entry,
+                       const QString &path)
+{
+    if (!collectorKeys(name).contains(key))
+        return false;
+    const QString keyPath = path + QLatin1Char('.') + key;
+    if (key == QLatin1String("lock_path"))
+        config.lockPath = scalarString(entry, keyPath);
+    else if (key == QLatin1String("refresh_interval"))
+        config.storeRefreshMs = scalarDuration(entry, keyPath);
+    else if (key == QLatin1String("channel"))
+        config.upgrade.channel = scalarString(entry, keyPath);
+    else if (key == QLatin1String("base_url"))
+        config.upgrade.baseUrl = scalarString(entry, keyPath);
+    else if (key == QLatin1String("url"))
+        config.upgrade.url = scalarString(entry, keyPath);
+    else if (key == QLatin1String("interval"))
+        config.upgrade.intervalMs = scalarDuration(entry, keyPath);
+    else if (key == QLatin1String("timeout"))
+        config.upgrade.timeoutMs = scalarDuration(entry, keyPath);
+    return true;
+}
+
 void applyCollector(ExporterConfig &config, const QString &name, const Entry &collector)
 {
     const QString path = QStringLiteral("collectors.") + name;
@@ -69,11 +116,10 @@ void applyCollector(ExporterConfig &config, const QString &name, const Entry &co
         const QString key = keyOf(entry.first);
         if (key == QLatin1String("enabled"))
             config.collectors[name] = scalarBool(entry, path + QStringLiteral(".enabled"));
-        else if (key == QLatin1String("lock_path") && name == QLatin1String("flake"))
-            config.lockPath = scalarString(entry, path + QStringLiteral(".lock_path"));
-        else
-            fail(entry.first, QStringLiteral("unknown key \"%1\" in %2 (known: enabled%3)")
-                                  .arg(key, path, name == QLatin1String("flake") ? QStringLiteral(", lock_path") : QString()));
+        else if (!applyCollectorKey(config, name, key, entry, path))
+            fail(entry.first, QStringLiteral("unknown key \"%1\" in %2 (known: %3)")
+                                  .arg(key, path, (QStringList{QStringLiteral("enabled")} + collectorKeys(name))
+                                                      .join(QStringLiteral(", "))));
     }
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "listenaddress.h"
+#include "upgradechecker.h"
 
 #include <QMap>
 #include <QString>
@@ -15,6 +16,8 @@ struct ExporterConfig
     QMap<QString, bool> collectors;  // every registered collector, enabled or not
     QString lockPath;                // empty: auto-detect
     QString root = QStringLiteral("/");
+    qint64 storeRefreshMs = 5 * 60'000;  // collectors.store.refresh_interval
+    UpgradeChecker::Settings upgrade;    // collectors.upgrade.*
 
     // Defaults: every collector at its registered default.
     ExporterConfig();
@@ -24,6 +27,8 @@ struct ExporterConfig
     //   collectors:
     //     generation: { enabled: true }
     //     flake: { enabled: false, lock_path: "/etc/nixos/flake.lock" }
+    //     store: { enabled: false, refresh_interval: 5m }
+    //     upgrade: { enabled: false, channel: nixos-24.11, base_url: ..., url: ..., interval: 6h, timeout: 30s }
     // Unknown keys, wrong types and bad addresses are errors naming the file, line and key.
     bool loadYaml(const QString &fileName, QString *error);
     // The same from text already in memory; fileName is only used in messages.

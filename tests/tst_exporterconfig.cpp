@@ -188,7 +188,8 @@ void TestExporterConfig::defaults()
     QCOMPARE(config.listen.port, quint16(9971));
     QCOMPARE(config.listen.toString(), u":9971"_s);
     // Every registered collector has an entry, at its registered default.
-    const QMap<QString, bool> expected{{u"generation"_s, true}, {u"flake"_s, false}};
+    const QMap<QString, bool> expected{{u"generation"_s, true}, {u"flake"_s, false},
+                                       {u"store"_s, false}, {u"upgrade"_s, false}};
     QCOMPARE(config.collectors, expected);
     QCOMPARE(config.collectors.keys().size(), Collectors::names().size());
     QVERIFY(config.lockPath.isEmpty());

@@ -27,6 +27,8 @@ let
   collectorDefaults = {
     generation = true;
     flake = false;
+    store = false;
+    upgrade = false;
   };
 
   # One argument of a systemd command line: systemd expands % and $ and splits at blanks,
