@@ -10,6 +10,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+#include <QUrl>
 
 namespace StoreStatsReader {
 namespace {
@@ -69,6 +70,56 @@ struct RootFinder
     }
 };
 
+// What query() returns for SQLITE_READONLY, so read() can tell that case from others.
+const QString ReadOnlyWal = QStringLiteral("<readonly>");
+
+// One read of the figures through a connection of this thread's own (the monitor reads on its
+// scan thread, start() on the main one), opened for this read and removed after it.
+QString query(const QString &file, bool immutable, StoreStats &stats)
+{
+    const QString connection = QStringLiteral("nixos-store-stats-%1")
+                                   .arg(reinterpret_cast<quintptr>(QThread::currentThreadId()));
+    QString error;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+        if (!db.isValid()) {
+            error = QStringLiteral("the Qt SQLite driver is not installed (Debian: libqt6sql6-sqlite)");
+        } else {
+            QString options = QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=%1").arg(BusyTimeoutMs);
+            if (immutable) {
+                db.setDatabaseName(QUrl::fromLocalFile(file).toString(QUrl::FullyEncoded) + QStringLiteral("?immutable=1"));
+                options += QStringLiteral(";QSQLITE_OPEN_URI");
+            } else {
+                db.setDatabaseName(file);
+            }
+            db.setConnectOptions(options);
+            QSqlError failure;
+            if (!db.open()) {
+                failure = db.lastError();
+            } else {
+                QSqlQuery query(db);
+                query.setForwardOnly(true);
+                if (!query.exec(QStringLiteral("SELECT count(*), count(narSize), coalesce(sum(narSize), 0) FROM ValidPaths"))
+                    || !query.next()) {
+                    failure = query.lastError();
+                } else {
+                    stats.pathCount = query.value(0).toLongLong();
+                    // Paths registered without a size would make a sum that is too small.
+                    if (query.value(1).toLongLong() == *stats.pathCount)
+                        stats.sizeBytes = query.value(2).toLongLong();
+                }
+                query.finish();
+            }
+            if (failure.isValid())
+                // SQLITE_READONLY and its extended codes (Qt reports either).
+                error = (failure.nativeErrorCode().toInt() & 0xff) == 8 ? ReadOnlyWal : sqlError(failure);
+            db.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return error;
+}
+
 } // namespace
 
 std::optional<qint64> countGcRoots(const SystemLayout &layout)
@@ -99,48 +150,29 @@ QString read(const SystemLayout &layout, StoreStats &stats)
     // for nor block Nix. Inside SQLite we are an ordinary reader:
     // - READONLY: this connection cannot write or create anything, not even the database
     //   when it is missing.
-    // - not immutable=1: that would skip SQLite's locks and ignore the write-ahead log, so a
-    //   Nix transaction committing while we read could give torn pages ("database disk image
-    //   is malformed") or figures without the commits still in db.sqlite-wal. Nix changes
-    //   this file all the time; immutable is only right for a copy nobody writes.
+    // - not immutable=1 as a rule: that would skip SQLite's locks and ignore the write-ahead
+    //   log, so a Nix transaction committing while we read could give torn pages ("database
+    //   disk image is malformed") or figures without the commits still in db.sqlite-wal.
+    //   Nix changes this file all the time; immutable is only right for a file nobody writes.
     // - Nix uses WAL mode (use-sqlite-wal, the default), where readers and writers do not
     //   block each other. With a rollback journal a writer can hold the file; then the busy
     //   timeout makes us give up after BusyTimeoutMs with "database is locked" instead of
     //   hanging the scan thread.
-    // One connection per thread (the monitor reads on its scan thread, start() on the main
-    // one), opened for this read and removed after it.
-    const QString connection = QStringLiteral("nixos-store-stats-%1")
-                                   .arg(reinterpret_cast<quintptr>(QThread::currentThreadId()));
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
-        if (!db.isValid()) {
-            error = QStringLiteral("the Qt SQLite driver is not installed (Debian: libqt6sql6-sqlite)");
-        } else {
-            db.setDatabaseName(file);
-            db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=%1").arg(BusyTimeoutMs));
-            if (!db.open()) {
-                error = QStringLiteral("%1: %2").arg(DatabasePath, sqlError(db.lastError()));
-            } else {
-                QSqlQuery query(db);
-                query.setForwardOnly(true);
-                if (!query.exec(QStringLiteral("SELECT count(*), count(narSize), coalesce(sum(narSize), 0) FROM ValidPaths"))
-                    || !query.next()) {
-                    error = QStringLiteral("%1: %2").arg(DatabasePath, sqlError(query.lastError()));
-                } else {
-                    stats.pathCount = query.value(0).toLongLong();
-                    // Paths registered without a size would make a sum that is too small.
-                    if (query.value(1).toLongLong() == *stats.pathCount)
-                        stats.sizeBytes = query.value(2).toLongLong();
-                }
-                query.finish();
-            }
-            db.close();
-        }
-    }
-    QSqlDatabase::removeDatabase(connection);
+    // - The one exception: a WAL database that nobody has open has no -wal and -shm files,
+    //   and a reader that may not create them (the exporter as an unprivileged user,
+    //   /nix/var/nix/db read-only) gets SQLITE_READONLY. No -wal file means every commit is
+    //   in db.sqlite and no Nix process has the database open, so then (and only then) we
+    //   read it as immutable: a Nix process that opens it meanwhile writes into a new -wal,
+    //   not into the pages we read, until a checkpoint at 1000 pages; the next refresh
+    //   corrects anything that races with that.
+    error = query(file, false, stats);
+    if (error == ReadOnlyWal && !QFileInfo::exists(file + QStringLiteral("-wal")))
+        error = query(file, true, stats);
+    if (error == ReadOnlyWal)
+        error = QStringLiteral("attempt to write a readonly database (a WAL database whose -shm this user cannot create)");
     if (!error.isEmpty()) {
         stats = {};
-        return error;
+        return QStringLiteral("%1: %2").arg(DatabasePath, error);
     }
     stats.gcRoots = countGcRoots(layout);
     return {};

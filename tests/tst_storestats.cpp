@@ -17,6 +17,9 @@
 #include <QSqlQuery>
 #include <QTest>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 class TestStoreStats : public QObject
 {
     Q_OBJECT
@@ -32,6 +35,7 @@ private Q_SLOTS:
     void writerWithRollbackJournalFailsFast();
     void writerInWalModeDoesNotBlock();
     void readingChangesNothing();
+    void unprivilegedReaderOfAnIdleWalDatabase();
     void gcRoots();
     void snapshotReaderTimesTheSource();
     void monitorRefreshesAtItsOwnInterval();
@@ -199,6 +203,48 @@ void TestStoreStats::readingChangesNothing()
              QStringList{QStringLiteral("db.sqlite")});
     // The store is never walked: the database alone gives the figures.
     QVERIFY(QDir(m_tree->hostPath(QStringLiteral("/nix/store"))).isEmpty());
+}
+
+void TestStoreStats::unprivilegedReaderOfAnIdleWalDatabase()
+{
+    // The exporter runs as an unprivileged user that cannot write /nix/var/nix/db. A WAL
+    // database nobody has open has no -wal and -shm files, which a read-only reader could
+    // not create: it must still be read.
+    QVERIFY(NixStoreDb::create(dbFile(), 300, true).error.isEmpty());
+    const QString dir = m_tree->hostPath(QStringLiteral("/nix/var/nix/db"));
+    QCOMPARE(QDir(dir).entryList(QDir::Files), QStringList{QStringLiteral("db.sqlite")});
+    QVERIFY(::chmod(QFile::encodeName(m_tree->root()).constData(), 0755) == 0);
+    QVERIFY(::chmod(QFile::encodeName(dir).constData(), 0555) == 0);
+    const auto asUnprivileged = [](auto work) {
+        const bool wasRoot = ::geteuid() == 0;
+        if (wasRoot && ::seteuid(65534) != 0)
+            return QStringLiteral("seteuid failed");
+        const QString result = work();
+        if (wasRoot && ::seteuid(0) != 0)
+            qFatal("cannot become root again");
+        return result;
+    };
+    StoreStats stats;
+    QCOMPARE(asUnprivileged([&] { return StoreStatsReader::read(SystemLayout(m_tree->root()), stats); }), QString());
+    QCOMPARE(stats.pathCount, std::optional<qint64>(300));
+    QCOMPARE(QDir(dir).entryList(QDir::Files), QStringList{QStringLiteral("db.sqlite")});
+
+    // While Nix has it open (-wal and -shm exist), the ordinary read-only path reads it,
+    // commits still in the -wal included.
+    QVERIFY(::chmod(QFile::encodeName(dir).constData(), 0755) == 0);
+    QSqlDatabase nix = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("nix"));
+    nix.setDatabaseName(dbFile());
+    QVERIFY(nix.open());
+    QVERIFY(QSqlQuery(nix).exec(QStringLiteral("delete from Refs where referrer > 200")));
+    QVERIFY(QSqlQuery(nix).exec(QStringLiteral("delete from ValidPaths where id > 200")));
+    QVERIFY(QFile::exists(dbFile() + QStringLiteral("-wal")));
+    QVERIFY(::chmod(QFile::encodeName(dir).constData(), 0555) == 0);
+    QCOMPARE(asUnprivileged([&] { return StoreStatsReader::read(SystemLayout(m_tree->root()), stats); }), QString());
+    QCOMPARE(stats.pathCount, std::optional<qint64>(200));
+    QVERIFY(::chmod(QFile::encodeName(dir).constData(), 0755) == 0);
+    nix.close();
+    nix = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("nix"));
 }
 
 void TestStoreStats::gcRoots()
