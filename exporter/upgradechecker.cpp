@@ -21,6 +21,8 @@ UpgradeChecker::UpgradeChecker(StatusMonitor &monitor, const Settings &settings,
     : QObject(parent), m_monitor(monitor), m_settings(settings), m_backoffMs(settings.initialBackoffMs)
 {
     m_next.setSingleShot(true);
+    // "At most every interval": a coarse timer may fire up to 5 % early.
+    m_next.setTimerType(Qt::PreciseTimer);
     connect(&m_next, &QTimer::timeout, this, &UpgradeChecker::check);
     m_timeout.setSingleShot(true);
     connect(&m_timeout, &QTimer::timeout, this, [this] {
@@ -54,6 +56,17 @@ void UpgradeChecker::start()
     status.enabled = true;
     status.error = QStringLiteral("first check under way");
     m_monitor.setUpgradeResult(status, m_state);
+    // A switch to a system that follows another channel (a new release, another flake ref)
+    // is checked at once rather than at the end of the interval.
+    connect(&m_monitor, &StatusMonitor::snapshotChanged, this, [this](const Snapshot &snapshot) {
+        if (!m_settings.url.isEmpty() || !m_settings.channel.isEmpty() || m_reply)
+            return;
+        const QString channel = Upgrade::defaultChannel(snapshot);
+        if (!channel.isEmpty() && channel != m_state.channel) {
+            m_next.stop();
+            check();
+        }
+    });
     check();
 }
 

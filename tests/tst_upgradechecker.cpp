@@ -72,6 +72,7 @@ private Q_SLOTS:
     void noChannelIsAFailureWithoutRequest();
     void configuredUrlAndChannel();
     void intervalIsRespected();
+    void anotherChannelIsCheckedAtOnce();
     void backoffGrows();
 
 private:
@@ -347,6 +348,30 @@ void TestUpgradeChecker::intervalIsRespected()
     QTRY_COMPARE_WITH_TIMEOUT(m_server->requestCount(), 2, 3000);
     const QList<qint64> times = m_server->times();
     QVERIFY2(times[1] - times[0] >= 1450, qPrintable(QString::number(times[1] - times[0])));
+}
+
+void TestUpgradeChecker::anotherChannelIsCheckedAtOnce()
+{
+    m_server->setAnswer({200, SameRevision, {}});
+    UpgradeChecker checker(*m_monitor, settings());  // interval: a minute
+    QSignalSpy checked(&checker, &UpgradeChecker::checked);
+    checker.start();
+    QVERIFY(checked.wait(5000));
+    QCOMPARE(m_server->paths(), QList<QByteArray>{"/nixos-24.11/git-revision"});
+    // nixos-rebuild switch to a system of the next release.
+    FixtureTree::SystemSpec spec{QStringLiteral("two")};
+    spec.label = QStringLiteral("25.05.20250601.1234567");
+    const QString system = m_tree->addSystem(spec);
+    m_tree->addGeneration(2, system, 1'700'000'100);
+    m_tree->setCurrentSystem(system);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->requestCount(), 2, 5000);
+    QCOMPARE(m_server->paths().last(), QByteArray("/nixos-25.05/git-revision"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_monitor->snapshot().upgrade.channel, QStringLiteral("nixos-25.05"), 5000);
+    QCOMPARE(Upgrade::pending(m_monitor->snapshot()), std::optional<bool>(true));  // 1234567 vs abcdef0...
+    // A scan that changes nothing else does not ask again.
+    m_monitor->requestRescan();
+    QTest::qWait(500);
+    QCOMPARE(m_server->requestCount(), 2);
 }
 
 void TestUpgradeChecker::backoffGrows()
