@@ -57,10 +57,12 @@ int main(int argc, char *argv[])
                                     QStringLiteral("when"), QStringLiteral("auto"));
     const QCommandLineOption timeout(QStringLiteral("timeout"), QStringLiteral("Seconds to wait for --remote (default 10)."),
                                      QStringLiteral("seconds"), QStringLiteral("10"));
+    const QCommandLineOption store(QStringLiteral("store"),
+                                   QStringLiteral("Also read the Nix database: store size and path count."));
     const QCommandLineOption now(QStringLiteral("now"),
                                  QStringLiteral("Compute ages as of this Unix time (reproducible output)."),
                                  QStringLiteral("seconds"));
-    parser.addOptions({json, remote, root, lockPath, colour, timeout, now});
+    parser.addOptions({json, remote, root, lockPath, colour, timeout, store, now});
     if (!parser.parse(QCoreApplication::arguments()))
         return fail(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -99,6 +101,7 @@ int main(int argc, char *argv[])
         options.flake = true;
         options.lockOptional = !parser.isSet(lockPath);
         options.lockPath = parser.value(lockPath);
+        options.store = parser.isSet(store);
         // Reproducible means the release calendar of that day too.
         if (parser.isSet(now))
             options.supportedReleases = FlakeHealth::supportedReleases(time);

@@ -123,6 +123,31 @@ QString flakeReference(const QJsonObject &input)
     return url.isEmpty() ? type : url;
 }
 
+QString bytes(double size)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int unit = 0;
+    while (size >= 1024 && unit < 4) {
+        size /= 1024;
+        ++unit;
+    }
+    return QStringLiteral("%1 %2").arg(size, 0, 'f', unit == 0 ? 0 : 1).arg(QLatin1String(units[unit]));
+}
+
+// "12.3 GiB in 123456 paths, 17 GC roots", when the store was read (--store).
+void writeStore(Writer &out, const QJsonObject &status)
+{
+    const QJsonValue store = status[QStringLiteral("store")];
+    if (!store.isObject() || store[QStringLiteral("size_bytes")].isNull())
+        return;
+    QString text = QStringLiteral("%1 in %2 paths")
+                       .arg(bytes(store[QStringLiteral("size_bytes")].toDouble()))
+                       .arg(store[QStringLiteral("path_count")].toInteger());
+    if (!store[QStringLiteral("gc_roots")].isNull())
+        text += QStringLiteral(", %1 GC roots").arg(store[QStringLiteral("gc_roots")].toInteger());
+    out.field(QStringLiteral("store"), text);
+}
+
 void writeFlake(Writer &out, const QJsonObject &status)
 {
     const QJsonValue flakeValue = status[QStringLiteral("flake")];
@@ -174,6 +199,7 @@ QString render(const QJsonObject &status, bool colour)
                                                   levelColour(finding[QStringLiteral("level")].toString())));
     out.line();
     writeSystem(out, status);
+    writeStore(out, status);
     writeFlake(out, status);
     return out.text();
 }

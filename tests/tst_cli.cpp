@@ -3,11 +3,15 @@
 // and --remote against a running exporter.
 #include "exporterprocess.h"
 #include "goldenfixture.h"
+#include "nixstoredb.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTest>
 
@@ -47,6 +51,7 @@ private Q_SLOTS:
     void jsonIsTheStatusDocument();
     void healthyMachineExitsZero();
     void unreadableSystemExitsTwo();
+    void storeFiguresWhenAsked();
     void badUsageExitsTwo_data();
     void badUsageExitsTwo();
     void colourOnlyWhenAsked();
@@ -121,6 +126,24 @@ void TestCli::unreadableSystemExitsTwo()
     QCOMPARE(result.exitCode, 2);
     QVERIFY(result.out.startsWith("nixos-status: error\n"));
     QVERIFY2(result.out.contains("cannot read generation state: /run/current-system: "), result.out.constData());
+}
+
+void TestCli::storeFiguresWhenAsked()
+{
+    const QString database = m_tree->hostPath(QStringLiteral("/nix/var/nix/db/db.sqlite"));
+    QVERIFY(QDir().mkpath(QFileInfo(database).path()));
+    const NixStoreDb::Result created = NixStoreDb::create(database, 3);
+    QVERIFY2(created.error.isEmpty(), qPrintable(created.error));
+    const QStringList base{QStringLiteral("--root"), m_tree->root(), QStringLiteral("--now"), QString::number(Now)};
+    QVERIFY(!run(base).out.contains("  store "));  // only when asked: it reads a database
+    const Run result = run(base + QStringList{QStringLiteral("--store")});
+    static const QRegularExpression line(QStringLiteral(R"(^  store     [0-9.]+ (B|KiB|MiB|GiB) in 3 paths$)"),
+                                         QRegularExpression::MultilineOption);
+    QVERIFY2(line.match(QString::fromUtf8(result.out)).hasMatch(), result.out.constData());
+    const Run json = run(base + QStringList{QStringLiteral("--store"), QStringLiteral("--json")});
+    const QJsonObject store = QJsonDocument::fromJson(json.out)[QStringLiteral("store")].toObject();
+    QCOMPARE(store[QStringLiteral("path_count")].toInteger(), 3);
+    QCOMPARE(store[QStringLiteral("size_bytes")].toInteger(), created.sizeBytes);
 }
 
 void TestCli::badUsageExitsTwo_data()
