@@ -55,6 +55,7 @@ int main(int argc, char *argv[])
     StatusMonitor::Settings settings;
     settings.read.flake = config.collectors.value(QStringLiteral("flake"));
     settings.read.lockPath = config.lockPath;
+    settings.read.supportedReleases = config.supportedReleases;
     settings.read.store = config.collectors.value(QStringLiteral("store"));
     settings.storeRefreshMs = int(std::min<qint64>(config.storeRefreshMs, 24 * 86'400'000LL));
     StatusMonitor monitor(SystemLayout(config.root), settings);

@@ -9,6 +9,7 @@ const QString ListenOption = QStringLiteral("listen");
 const QString ConfigOption = QStringLiteral("config");
 const QString RootOption = QStringLiteral("root");
 const QString LockPathOption = QStringLiteral("flake.lock-path");
+const QString SupportedReleasesOption = QStringLiteral("flake.supported-releases");
 const QString WebConfigOption = QStringLiteral("web.config.file");
 const QString SystemdSocketOption = QStringLiteral("web.systemd-socket");
 const QString StoreRefreshOption = QStringLiteral("collector.store.refresh-interval");
@@ -41,6 +42,10 @@ CommandLine::CommandLine()
          QStringLiteral("flake.lock to report (default: /run/current-system/flake.lock, then "
                         "/etc/nixos/flake.lock)."),
          QStringLiteral("path")},
+        {SupportedReleasesOption,
+         QStringLiteral("NixOS releases whose branches count as maintained, e.g. 26.05,26.11 "
+                        "(default: from the NixOS release calendar)."),
+         QStringLiteral("list")},
         {StoreRefreshOption,
          QStringLiteral("How often the store collector reads the Nix database (default 5m)."),
          QStringLiteral("duration")},
@@ -122,6 +127,14 @@ bool CommandLine::applyFlags()
         m_config.root = m_parser.value(RootOption);
     if (m_parser.isSet(LockPathOption))
         m_config.lockPath = m_parser.value(LockPathOption);
+    if (m_parser.isSet(SupportedReleasesOption)) {
+        const QStringList releases = m_parser.value(SupportedReleasesOption).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        if (releases.isEmpty() || !ExporterConfig::areReleases(releases)) {
+            m_error = QStringLiteral("--%1: expected releases such as 26.05,26.11").arg(SupportedReleasesOption);
+            return false;
+        }
+        m_config.supportedReleases = releases;
+    }
     for (const auto &[option, target] : {std::pair{&StoreRefreshOption, &m_config.storeRefreshMs},
                                          std::pair{&UpgradeIntervalOption, &m_config.upgrade.intervalMs},
                                          std::pair{&UpgradeTimeoutOption, &m_config.upgrade.timeoutMs}}) {

@@ -5,7 +5,9 @@
 #include "duration.h"
 
 #include <QFile>
+#include <QRegularExpression>
 
+#include <algorithm>
 #include <utility>
 
 #include <yaml-cpp/yaml.h>
@@ -69,11 +71,26 @@ qint64 scalarDuration(const Entry &entry, const QString &path)
     return *ms;
 }
 
+QStringList releaseList(const Entry &entry, const QString &path)
+{
+    QStringList releases;
+    if (entry.second.IsSequence()) {
+        for (const YAML::Node &item : entry.second) {
+            if (item.IsScalar())
+                releases.append(QString::fromStdString(item.Scalar()));
+        }
+    }
+    if (!entry.second.IsSequence() || releases.size() != qsizetype(entry.second.size())
+        || !ExporterConfig::areReleases(releases))
+        failValue(entry, QStringLiteral("%1 must be a list of releases such as [\"26.05\", \"26.11\"]").arg(path));
+    return releases;
+}
+
 // The keys a collector takes besides "enabled".
 QStringList collectorKeys(const QString &name)
 {
     if (name == QLatin1String("flake"))
-        return {QStringLiteral("lock_path")};
+        return {QStringLiteral("lock_path"), QStringLiteral("supported_releases")};
     if (name == QLatin1String("store"))
         return {QStringLiteral("refresh_interval")};
     if (name == QLatin1String("upgrade"))
@@ -91,6 +108,8 @@ bool applyCollectorKey(ExporterConfig &config, const QString &name, const QStrin
     const QString keyPath = path + QLatin1Char('.') + key;
     if (key == QLatin1String("lock_path"))
         config.lockPath = scalarString(entry, keyPath);
+    else if (key == QLatin1String("supported_releases"))
+        config.supportedReleases = releaseList(entry, keyPath);
     else if (key == QLatin1String("refresh_interval"))
         config.storeRefreshMs = scalarDuration(entry, keyPath);
     else if (key == QLatin1String("channel"))
@@ -156,6 +175,12 @@ void apply(ExporterConfig &config, const YAML::Node &root)
 }
 
 } // namespace
+
+bool ExporterConfig::areReleases(const QStringList &releases)
+{
+    static const QRegularExpression release(QStringLiteral(R"(^\d{2}\.\d{2}$)"));
+    return std::all_of(releases.cbegin(), releases.cend(), [](const QString &r) { return release.match(r).hasMatch(); });
+}
 
 ExporterConfig::ExporterConfig()
 {

@@ -6,6 +6,7 @@
 
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -15,9 +16,13 @@ struct ExporterConfig
     ListenAddress listen;
     QMap<QString, bool> collectors;  // every registered collector, enabled or not
     QString lockPath;                // empty: auto-detect
+    QStringList supportedReleases;   // "26.05"...; empty: NixOS's release calendar
     QString root = QStringLiteral("/");
     qint64 storeRefreshMs = 5 * 60'000;  // collectors.store.refresh_interval
     UpgradeChecker::Settings upgrade;    // collectors.upgrade.*
+
+    // NixOS releases are written YY.MM.
+    static bool areReleases(const QStringList &releases);
 
     // Defaults: every collector at its registered default.
     ExporterConfig();
@@ -26,7 +31,7 @@ struct ExporterConfig
     //   listen_addr: ":9971"
     //   collectors:
     //     generation: { enabled: true }
-    //     flake: { enabled: false, lock_path: "/etc/nixos/flake.lock" }
+    //     flake: { enabled: false, lock_path: "/etc/nixos/flake.lock", supported_releases: ["26.05"] }
     //     store: { enabled: false, refresh_interval: 5m }
     //     upgrade: { enabled: false, channel: nixos-24.11, base_url: ..., url: ..., interval: 6h, timeout: 30s }
     // Unknown keys, wrong types and bad addresses are errors naming the file, line and key.

@@ -94,6 +94,7 @@ private Q_SLOTS:
     void help_data();
     void help();
     void version();
+    void supportedReleases();
 };
 
 void TestExporterConfig::listenAddress_data()
@@ -323,6 +324,11 @@ void TestExporterConfig::yamlErrors_data()
         << QByteArray(
                "collectors:\n  generation:\n    enabled: true\n  textfile:\n    enabled: true\n")
         << 4 << u"textfile"_s;
+    QTest::newRow("supported_releases not a list")
+        << QByteArray("collectors:\n  flake:\n    supported_releases: \"26.05\"\n") << 3 << u"supported_releases"_s;
+    QTest::newRow("supported_releases with a bad release")
+        << QByteArray("collectors:\n  flake:\n    supported_releases: [\"26.05\", \"2026.5\"]\n") << 3
+        << u"supported_releases"_s;
     QTest::newRow("unknown key under a collector")
         << QByteArray("collectors:\n  flake:\n    enabled: true\n    lockpath: /x\n") << 4
         << u"lockpath"_s;
@@ -584,6 +590,8 @@ void TestExporterConfig::flagErrors_data()
     QTest::newRow("positional after flags")
         << QStringList{u"--collector.flake"_s, u"/etc/x.yml"_s} << u"/etc/x.yml"_s;
     QTest::newRow("bad --listen") << QStringList{u"--listen=nope"_s} << u"nope"_s;
+    QTest::newRow("bad --flake.supported-releases")
+        << QStringList{u"--flake.supported-releases=26.5"_s} << u"flake.supported-releases"_s;
     QTest::newRow("--listen without value") << QStringList{u"--listen"_s} << u"listen"_s;
     QTest::newRow("value on a switch")
         << QStringList{u"--collector.flake=true"_s} << u"collector.flake"_s;
@@ -630,6 +638,21 @@ void TestExporterConfig::version()
 {
     CommandLine commandLine;
     QCOMPARE(commandLine.parse(argv({u"--version"_s})), CommandLine::Outcome::ShowVersion);
+}
+
+void TestExporterConfig::supportedReleases()
+{
+    ExporterConfig config;
+    QVERIFY(config.supportedReleases.isEmpty());  // the calendar decides
+    QString error;
+    QVERIFY2(config.loadYamlText("collectors:\n  flake:\n    supported_releases: [\"26.05\", \"26.11\"]\n",
+                                 u"c.yml"_s, &error),
+             qPrintable(error));
+    QCOMPARE(config.supportedReleases, (QStringList{u"26.05"_s, u"26.11"_s}));
+
+    CommandLine commandLine;
+    QCOMPARE(commandLine.parse(argv({u"--flake.supported-releases=25.11,26.05"_s})), CommandLine::Outcome::Run);
+    QCOMPARE(commandLine.config().supportedReleases, (QStringList{u"25.11"_s, u"26.05"_s}));
 }
 
 QTEST_GUILESS_MAIN(TestExporterConfig)

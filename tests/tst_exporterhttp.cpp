@@ -54,6 +54,7 @@ private Q_SLOTS:
     void brokenLockFailsOnlyTheFlakeCollector();
     void missingBootedSystemOmitsRebootMetrics();
     void disabledCollectorIsAbsent();
+    void configuredReleasesJudgeTheBranches();
     void badFlagsFailWithOneLine_data();
     void badFlagsFailWithOneLine();
     void badConfigNamesFileAndLine();
@@ -246,6 +247,23 @@ void TestExporterHttp::disabledCollectorIsAbsent()
     QVERIFY(!metrics.contains("nixos_flake_"));
     QVERIFY(!metrics.contains("collector=\"flake\""));
     QVERIFY(metrics.contains("nixos_exporter_collector_success{collector=\"generation\"} 1"));
+}
+
+void TestExporterHttp::configuredReleasesJudgeTheBranches()
+{
+    // The fixture follows nixos-26.05-small; say only 26.11 is supported.
+    QVERIFY(startExporter({QStringLiteral("--flake.supported-releases=26.11")}));
+    const QByteArray metrics = m_exporter->get(QStringLiteral("/metrics")).body;
+    QCOMPARE(sampleValue(metrics, QStringLiteral("nixos_flake_nixpkgs_branch_maintained{input=\"nixpkgs\",ref=\"nixos-26.05-small\",release=\"26.05\"}")),
+             QStringLiteral("0"));
+    QCOMPARE(sampleValue(metrics, QStringLiteral("nixos_flake_nixpkgs_branch_maintained{input=\"nixpkgs-unstable\",ref=\"nixpkgs-unstable\",release=\"\"}")),
+             QStringLiteral("1"));
+    const QJsonObject status = QJsonDocument::fromJson(m_exporter->get(QStringLiteral("/status")).body).object();
+    bool told = false;
+    for (const QJsonValue &finding : status[QStringLiteral("assessment")][QStringLiteral("findings")].toArray())
+        told |= finding[QStringLiteral("message")].toString()
+                == QStringLiteral("flake input nixpkgs follows nixos-26.05-small, which gets no more updates");
+    QVERIFY(told);
 }
 
 void TestExporterHttp::badFlagsFailWithOneLine_data()
