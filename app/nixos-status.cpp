@@ -90,7 +90,7 @@ int main(int argc, char *argv[])
             return fail(QStringLiteral("--timeout must be a positive number of seconds"));
         QString error;
         const std::optional<QJsonObject> fetched =
-            RemoteStatus::fetch(RemoteStatus::statusUrl(parser.value(remote)), seconds * 1000, &error);
+            RemoteStatus::fetch(StatusJson::urlFor(parser.value(remote)), seconds * 1000, &error);
         if (!fetched)
             return fail(error);
         status = *fetched;

@@ -11,15 +11,6 @@
 
 namespace RemoteStatus {
 
-QUrl statusUrl(const QString &address)
-{
-    QUrl url = QUrl::fromUserInput(address.contains(QLatin1String("://")) ? address
-                                                                         : QStringLiteral("http://") + address);
-    if (!url.path().endsWith(QLatin1String("/status")))
-        url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) + QStringLiteral("/status"));
-    return url;
-}
-
 std::optional<QJsonObject> fetch(const QUrl &url, int timeoutMs, QString *error)
 {
     QNetworkAccessManager network;

@@ -181,4 +181,14 @@ QJsonObject toJson(const Snapshot &snapshot, const Assessment &assessment, qint6
     };
 }
 
+QUrl urlFor(const QString &exporterAddress)
+{
+    QUrl url = QUrl::fromUserInput(exporterAddress.contains(QLatin1String("://"))
+                                       ? exporterAddress
+                                       : QStringLiteral("http://") + exporterAddress);
+    if (!url.path().endsWith(QLatin1String("/status")))
+        url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) + QStringLiteral("/status"));
+    return url;
+}
+
 } // namespace StatusJson

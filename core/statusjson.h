@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QUrl>
 
 struct Assessment;
 struct Snapshot;
@@ -12,4 +13,8 @@ namespace StatusJson {
 inline constexpr int SchemaVersion = 1;
 
 QJsonObject toJson(const Snapshot &snapshot, const Assessment &assessment, qint64 now);
+
+// Where an exporter serves the document: "host:9971", "http://host:9971" and
+// "https://host/prefix/status" all work.
+QUrl urlFor(const QString &exporterAddress);
 } // namespace StatusJson

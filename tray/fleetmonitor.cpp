@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "fleetmonitor.h"
 
+#include "statusjson.h"
 #include "statustext.h"
 
 #include <QDateTime>
@@ -181,9 +182,8 @@ void FleetMonitor::pollExporters()
     auto results = std::make_shared<QList<HostStatus>>();
     auto pending = std::make_shared<qsizetype>(m_settings.exporters.size());
     for (const QString &address : m_settings.exporters) {
-        QUrl url = QUrl::fromUserInput(address.contains(QLatin1String("://")) ? address : QStringLiteral("http://") + address);
+        const QUrl url = StatusJson::urlFor(address);
         const QString host = url.authority();
-        url.setPath(QStringLiteral("/status"));
         get(url, [this, host, results, pending](const QByteArray &body, const QString &error) {
             const QJsonDocument document = QJsonDocument::fromJson(body);
             if (!error.isEmpty())
