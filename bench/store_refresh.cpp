@@ -64,7 +64,8 @@ int main(int argc, char *argv[])
         else if (arg == QLatin1String("--cold"))
             cold = true;
         else {
-            out << "usage: store_refresh [--paths N] [--roots N] [--runs N] [--wal|--no-wal] [--cold]\n";
+            out << "usage: store_refresh [--paths N] [--roots N] [--runs N] [--wal|--no-wal] "
+                   "[--cold]\n";
             return 2;
         }
     }
@@ -74,12 +75,14 @@ int main(int argc, char *argv[])
     QDir().mkpath(root + QStringLiteral("/nix/var/nix/db"));
     QElapsedTimer timer;
     timer.start();
-    const NixStoreDb::Result db = NixStoreDb::create(root + StoreStatsReader::DatabasePath, paths, wal);
+    const NixStoreDb::Result db =
+        NixStoreDb::create(root + StoreStatsReader::DatabasePath, paths, wal);
     if (!db.error.isEmpty()) {
         out << "cannot create the database: " << db.error << Qt::endl;
         return 1;
     }
-    out << "database paths=" << paths << " bytes=" << QFileInfo(root + StoreStatsReader::DatabasePath).size()
+    out << "database paths=" << paths
+        << " bytes=" << QFileInfo(root + StoreStatsReader::DatabasePath).size()
         << " journal=" << (wal ? "wal" : "delete") << " created_ms=" << timer.elapsed() << Qt::endl;
     QDir().mkpath(root + StoreStatsReader::GcRootsDir);
     const QString store = QStringLiteral("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-");
@@ -89,7 +92,8 @@ int main(int argc, char *argv[])
         link(root + QStringLiteral("/nix/var/nix/gcroots/auto/%1").arg(i), result);
     }
     for (int i = 1; i <= 100; ++i)
-        link(root + QStringLiteral("/nix/var/nix/profiles/system-%1-link").arg(i), store + QStringLiteral("system-%1").arg(i));
+        link(root + QStringLiteral("/nix/var/nix/profiles/system-%1-link").arg(i),
+             store + QStringLiteral("system-%1").arg(i));
 
     const SystemLayout layout(root);
     std::vector<double> refresh, gcRoots;
@@ -114,9 +118,11 @@ int main(int argc, char *argv[])
         StoreStatsReader::countGcRoots(layout);
         gcRoots.push_back(timer.nsecsElapsed() / 1e6);
     }
-    if (stats.pathCount != paths || stats.sizeBytes != db.sizeBytes || stats.gcRoots != roots + 100) {
-        out << "wrong figures: paths=" << stats.pathCount.value_or(-1) << " bytes=" << stats.sizeBytes.value_or(-1)
-            << " roots=" << stats.gcRoots.value_or(-1) << Qt::endl;
+    if (stats.pathCount != paths || stats.sizeBytes != db.sizeBytes ||
+        stats.gcRoots != roots + 100) {
+        out << "wrong figures: paths=" << stats.pathCount.value_or(-1)
+            << " bytes=" << stats.sizeBytes.value_or(-1) << " roots=" << stats.gcRoots.value_or(-1)
+            << Qt::endl;
         return 1;
     }
     print(out, "store_refresh", refresh);

@@ -26,7 +26,8 @@ QString sqlError(const QSqlError &error)
     text.replace(QLatin1Char('\n'), QLatin1Char(' '));
     // SQLITE_BUSY: a writer holds the database and did not let go within the busy timeout.
     if (error.nativeErrorCode() == QLatin1String("5"))
-        text += QStringLiteral(" (a Nix operation is writing it; gave up after %1 ms, will retry at the next refresh)")
+        text += QStringLiteral(" (a Nix operation is writing it; gave up after %1 ms, will retry "
+                               "at the next refresh)")
                     .arg(BusyTimeoutMs);
     return text;
 }
@@ -49,9 +50,10 @@ struct RootFinder
                 roots.insert(path);
                 return;
             }
-            const QString indirect = QDir::cleanPath(target->startsWith(QLatin1Char('/'))
-                                                         ? *target
-                                                         : QFileInfo(path).path() + QLatin1Char('/') + *target);
+            const QString indirect =
+                QDir::cleanPath(target->startsWith(QLatin1Char('/'))
+                                    ? *target
+                                    : QFileInfo(path).path() + QLatin1Char('/') + *target);
             if (const std::optional<QString> second = layout.linkTarget(indirect);
                 second && second->startsWith(StoreDir))
                 roots.insert(indirect);
@@ -83,11 +85,14 @@ QString query(const QString &file, bool immutable, StoreStats &stats)
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
         if (!db.isValid()) {
-            error = QStringLiteral("the Qt SQLite driver is not installed (Debian: libqt6sql6-sqlite)");
+            error =
+                QStringLiteral("the Qt SQLite driver is not installed (Debian: libqt6sql6-sqlite)");
         } else {
-            QString options = QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=%1").arg(BusyTimeoutMs);
+            QString options =
+                QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=%1").arg(BusyTimeoutMs);
             if (immutable) {
-                db.setDatabaseName(QUrl::fromLocalFile(file).toString(QUrl::FullyEncoded) + QStringLiteral("?immutable=1"));
+                db.setDatabaseName(QUrl::fromLocalFile(file).toString(QUrl::FullyEncoded) +
+                                   QStringLiteral("?immutable=1"));
                 options += QStringLiteral(";QSQLITE_OPEN_URI");
             } else {
                 db.setDatabaseName(file);
@@ -99,8 +104,9 @@ QString query(const QString &file, bool immutable, StoreStats &stats)
             } else {
                 QSqlQuery query(db);
                 query.setForwardOnly(true);
-                if (!query.exec(QStringLiteral("SELECT count(*), count(narSize), coalesce(sum(narSize), 0) FROM ValidPaths"))
-                    || !query.next()) {
+                if (!query.exec(QStringLiteral("SELECT count(*), count(narSize), "
+                                               "coalesce(sum(narSize), 0) FROM ValidPaths")) ||
+                    !query.next()) {
                     failure = query.lastError();
                 } else {
                     stats.pathCount = query.value(0).toLongLong();
@@ -112,7 +118,8 @@ QString query(const QString &file, bool immutable, StoreStats &stats)
             }
             if (failure.isValid())
                 // SQLITE_READONLY and its extended codes (Qt reports either).
-                error = (failure.nativeErrorCode().toInt() & 0xff) == 8 ? ReadOnlyWal : sqlError(failure);
+                error = (failure.nativeErrorCode().toInt() & 0xff) == 8 ? ReadOnlyWal
+                                                                        : sqlError(failure);
             db.close();
         }
     }
@@ -169,7 +176,8 @@ QString read(const SystemLayout &layout, StoreStats &stats)
     if (error == ReadOnlyWal && !QFileInfo::exists(file + QStringLiteral("-wal")))
         error = query(file, true, stats);
     if (error == ReadOnlyWal)
-        error = QStringLiteral("attempt to write a readonly database (a WAL database whose -shm this user cannot create)");
+        error = QStringLiteral("attempt to write a readonly database (a WAL database whose -shm "
+                               "this user cannot create)");
     if (!error.isEmpty()) {
         stats = {};
         return QStringLiteral("%1: %2").arg(DatabasePath, error);

@@ -10,8 +10,8 @@ class SystemLayout;
 // Figures about the Nix store, from Nix's own database; never from walking /nix/store.
 struct StoreStats
 {
-    std::optional<qint64> sizeBytes;  // sum of ValidPaths.narSize (NULL sizes count as unknown)
-    std::optional<qint64> pathCount;  // rows of ValidPaths
+    std::optional<qint64> sizeBytes; // sum of ValidPaths.narSize (NULL sizes count as unknown)
+    std::optional<qint64> pathCount; // rows of ValidPaths
     // Indirect and profile GC roots, counted as `nix-store --gc --print-roots` finds them
     // without the runtime roots in /proc: links under /nix/var/nix/gcroots (following the
     // links in gcroots/auto one hop to the root link they name) and under the profiles.

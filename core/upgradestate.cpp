@@ -13,7 +13,8 @@ LocalNixpkgs localNixpkgs(const Snapshot &snapshot)
         if (input.name == QLatin1String("nixpkgs") && !input.rev.isEmpty())
             return {input.rev, input.lastModified, QStringLiteral("flake")};
     }
-    if (snapshot.generations.currentSystem && !snapshot.generations.currentSystem->version.nixpkgsRevision.isEmpty()) {
+    if (snapshot.generations.currentSystem &&
+        !snapshot.generations.currentSystem->version.nixpkgsRevision.isEmpty()) {
         const NixosVersion &version = snapshot.generations.currentSystem->version;
         return {version.nixpkgsRevision, version.nixpkgsDate, QStringLiteral("label")};
     }
@@ -32,7 +33,9 @@ QString defaultChannel(const Snapshot &snapshot, QString *why)
         if (why)
             *why = input.ref.isEmpty()
                        ? QStringLiteral("the flake's nixpkgs input names no branch")
-                       : QStringLiteral("the flake's nixpkgs input follows \"%1\", which is no channel").arg(input.ref);
+                       : QStringLiteral(
+                             "the flake's nixpkgs input follows \"%1\", which is no channel")
+                             .arg(input.ref);
         return {};
     }
     if (snapshot.generations.currentSystem) {

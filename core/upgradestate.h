@@ -12,11 +12,11 @@ struct Snapshot;
 // core only keeps its answer and compares it with the running system.
 struct UpgradeState
 {
-    QString channel;                         // e.g. "nixos-24.11"; empty if a URL was configured
-    QString url;                             // what was fetched
-    QString headRevision;                    // empty until the first good answer
-    std::optional<qint64> headLastModified;  // the answer's Last-Modified, seconds since the epoch
-    qint64 checkedAt = 0;                    // seconds since the epoch of the last good answer
+    QString channel;                        // e.g. "nixos-24.11"; empty if a URL was configured
+    QString url;                            // what was fetched
+    QString headRevision;                   // empty until the first good answer
+    std::optional<qint64> headLastModified; // the answer's Last-Modified, seconds since the epoch
+    qint64 checkedAt = 0;                   // seconds since the epoch of the last good answer
     bool operator==(const UpgradeState &) const = default;
 };
 
@@ -26,8 +26,8 @@ namespace Upgrade {
 struct LocalNixpkgs
 {
     QString revision;
-    std::optional<qint64> timestamp;  // commit time of that revision, where known
-    QString source;                   // "flake" or "label"; empty when nothing is known
+    std::optional<qint64> timestamp; // commit time of that revision, where known
+    QString source;                  // "flake" or "label"; empty when nothing is known
 };
 LocalNixpkgs localNixpkgs(const Snapshot &snapshot);
 

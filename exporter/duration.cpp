@@ -38,7 +38,8 @@ std::optional<qint64> parse(const QString &text, QString *error)
             return total;
     }
     if (error)
-        *error = QStringLiteral("\"%1\" is not a duration greater than 0 (like 30s, 5m, 6h, 1h30m)").arg(text);
+        *error = QStringLiteral("\"%1\" is not a duration greater than 0 (like 30s, 5m, 6h, 1h30m)")
+                     .arg(text);
     return std::nullopt;
 }
 

@@ -12,7 +12,8 @@ void renderStore(const Snapshot &snapshot, qint64, Exposition &out)
         return;
     const StoreStats &store = snapshot.store;
     if (store.sizeBytes) {
-        out.family("nixos_store_size_bytes", "Sum of the NAR sizes of all valid store paths (Nix database)");
+        out.family("nixos_store_size_bytes",
+                   "Sum of the NAR sizes of all valid store paths (Nix database)");
         out.sample(double(*store.sizeBytes));
     }
     if (store.pathCount) {
@@ -20,8 +21,8 @@ void renderStore(const Snapshot &snapshot, qint64, Exposition &out)
         out.sample(double(*store.pathCount));
     }
     if (store.gcRoots) {
-        out.family("nixos_store_gc_roots",
-                   "Number of GC root links in /nix/var/nix/gcroots and the profiles (without runtime roots)");
+        out.family("nixos_store_gc_roots", "Number of GC root links in /nix/var/nix/gcroots and "
+                                           "the profiles (without runtime roots)");
         out.sample(double(*store.gcRoots));
     }
 }

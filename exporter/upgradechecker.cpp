@@ -18,7 +18,8 @@ constexpr qint64 MaxBodyBytes = 4096;
 } // namespace
 
 UpgradeChecker::UpgradeChecker(StatusMonitor &monitor, const Settings &settings, QObject *parent)
-    : QObject(parent), m_monitor(monitor), m_settings(settings), m_backoffMs(settings.initialBackoffMs)
+    : QObject(parent), m_monitor(monitor), m_settings(settings),
+      m_backoffMs(settings.initialBackoffMs)
 {
     m_next.setSingleShot(true);
     // "At most every interval": a coarse timer may fire up to 5 % early.
@@ -79,7 +80,10 @@ QUrl UpgradeChecker::targetUrl(QString *channel, QString *error) const
         QString why;
         *channel = Upgrade::defaultChannel(m_monitor.snapshot(), &why);
         if (channel->isEmpty()) {
-            *error = QStringLiteral("cannot tell which channel to check: %1; set collectors.upgrade.channel or url").arg(why);
+            *error =
+                QStringLiteral(
+                    "cannot tell which channel to check: %1; set collectors.upgrade.channel or url")
+                    .arg(why);
             return {};
         }
     }
@@ -111,12 +115,14 @@ void UpgradeChecker::check()
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("nixos-exporter"));
     // channels.nixos.org answers with a redirect to releases.nixos.org.
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::NoLessSafeRedirectPolicy);
     ++m_requests;
     m_timedOut = false;
     m_requestTimer.start();
     m_reply = m_network.get(request);
-    connect(m_reply, &QNetworkReply::finished, this, [this, reply = m_reply.data()] { finish(reply); });
+    connect(m_reply, &QNetworkReply::finished, this,
+            [this, reply = m_reply.data()] { finish(reply); });
     m_timeout.start(int(std::min(m_settings.timeoutMs, MaxTimerMs)));
 }
 
@@ -129,12 +135,17 @@ void UpgradeChecker::finish(QNetworkReply *reply)
     const QString url = reply->url().toString();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (m_timedOut) {
-        report(QStringLiteral("%1: no answer within %2 s").arg(url).arg(m_settings.timeoutMs / 1000.0), seconds);
+        report(
+            QStringLiteral("%1: no answer within %2 s").arg(url).arg(m_settings.timeoutMs / 1000.0),
+            seconds);
         return;
     }
     if (status != 0 && status != 200) {
-        report(QStringLiteral("%1: HTTP %2 %3").arg(url).arg(status)
-                   .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString()).trimmed(),
+        report(QStringLiteral("%1: HTTP %2 %3")
+                   .arg(url)
+                   .arg(status)
+                   .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString())
+                   .trimmed(),
                seconds);
         return;
     }
@@ -149,8 +160,9 @@ void UpgradeChecker::finish(QNetworkReply *reply)
     }
     m_state.headRevision = *revision;
     const QDateTime lastModified = reply->header(QNetworkRequest::LastModifiedHeader).toDateTime();
-    m_state.headLastModified = lastModified.isValid() ? std::optional<qint64>(lastModified.toSecsSinceEpoch())
-                                                      : std::nullopt;
+    m_state.headLastModified = lastModified.isValid()
+                                   ? std::optional<qint64>(lastModified.toSecsSinceEpoch())
+                                   : std::nullopt;
     m_state.checkedAt = QDateTime::currentSecsSinceEpoch();
     report({}, seconds);
 }
@@ -167,9 +179,11 @@ void UpgradeChecker::report(const QString &error, double seconds)
         m_backoffMs = m_settings.initialBackoffMs;
         schedule(m_settings.intervalMs);
     } else {
-        qCWarning(lcUpgrade).noquote() << "upgrade check failed:" << error << "- next try in" << m_backoffMs / 1000.0 << "s";
+        qCWarning(lcUpgrade).noquote()
+            << "upgrade check failed:" << error << "- next try in" << m_backoffMs / 1000.0 << "s";
         schedule(m_backoffMs);
-        m_backoffMs = std::min(m_backoffMs * 2, std::max(m_settings.intervalMs, m_settings.initialBackoffMs));
+        m_backoffMs =
+            std::min(m_backoffMs * 2, std::max(m_settings.intervalMs, m_settings.initialBackoffMs));
     }
     Q_EMIT checked(status.ok);
 }

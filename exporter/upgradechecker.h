@@ -26,9 +26,9 @@ class UpgradeChecker : public QObject
 public:
     struct Settings
     {
-        QString channel;  // empty: Upgrade::defaultChannel of the snapshot
+        QString channel; // empty: Upgrade::defaultChannel of the snapshot
         QString baseUrl = QStringLiteral("https://channels.nixos.org");
-        QString url;      // a git-revision URL to use instead of <baseUrl>/<channel>/git-revision
+        QString url; // a git-revision URL to use instead of <baseUrl>/<channel>/git-revision
         qint64 intervalMs = 6 * 3'600'000LL;
         qint64 timeoutMs = 30'000;
         qint64 initialBackoffMs = 60'000;
@@ -66,7 +66,7 @@ private:
     QPointer<QNetworkReply> m_reply;
     bool m_timedOut = false;
     QElapsedTimer m_requestTimer;
-    UpgradeState m_state;  // the last good answer (and what the last request was for)
+    UpgradeState m_state; // the last good answer (and what the last request was for)
     qint64 m_backoffMs = 0;
     qint64 m_nextDelayMs = 0;
     int m_requests = 0;

@@ -27,10 +27,10 @@ void FakeHttpServer::accept()
             Q_EMIT requested();
             if (answer.silent)
                 return;
-            QByteArray response = "HTTP/1.1 " + QByteArray::number(answer.status)
-                                  + (answer.status == 200 ? " OK" : " Error") + "\r\n";
-            response += "Content-Type: text/plain\r\nConnection: close\r\nContent-Length: "
-                        + QByteArray::number(answer.body.size()) + "\r\n";
+            QByteArray response = "HTTP/1.1 " + QByteArray::number(answer.status) +
+                                  (answer.status == 200 ? " OK" : " Error") + "\r\n";
+            response += "Content-Type: text/plain\r\nConnection: close\r\nContent-Length: " +
+                        QByteArray::number(answer.body.size()) + "\r\n";
             for (const auto &[name, value] : answer.headers)
                 response += name + ": " + value + "\r\n";
             socket->write(response + "\r\n" + answer.body);

@@ -20,7 +20,7 @@ public:
         int status = 200;
         QByteArray body;
         QList<QPair<QByteArray, QByteArray>> headers;
-        bool silent = false;  // read the request, never answer (a timeout)
+        bool silent = false; // read the request, never answer (a timeout)
     };
 
     FakeHttpServer();

@@ -43,7 +43,8 @@ QStringList schema()
     primary key (drv, id),
     foreign key (drv) references ValidPaths(id) on delete cascade
 ))"),
-        QStringLiteral("create index if not exists IndexDerivationOutputs on DerivationOutputs(path)"),
+        QStringLiteral(
+            "create index if not exists IndexDerivationOutputs on DerivationOutputs(path)"),
     };
 }
 
@@ -53,16 +54,15 @@ namespace {
 QString storeHash(qint64 i, qint64 salt)
 {
     static const char alphabet[] = "0123456789abcdfghijklmnpqrsvwxyz";
-    const QByteArray digest = QCryptographicHash::hash(QByteArray::number(i) + '/' + QByteArray::number(salt),
-                                                       QCryptographicHash::Sha256);
+    const QByteArray digest = QCryptographicHash::hash(
+        QByteArray::number(i) + '/' + QByteArray::number(salt), QCryptographicHash::Sha256);
     QString hash;
     for (int k = 0; k < 32; ++k)
         hash.append(QLatin1Char(alphabet[quint8(digest[k]) % 32]));
     return hash;
 }
 
-template<typename Work>
-QString withDatabase(const QString &hostFile, Work work)
+template<typename Work> QString withDatabase(const QString &hostFile, Work work)
 {
     const QString connection = QStringLiteral("nixstoredb-") + QUuid::createUuid().toString();
     QString error;
@@ -84,7 +84,8 @@ QString insert(QSqlDatabase &db, qint64 first, qint64 count, qint64 salt)
     if (!db.transaction())
         return db.lastError().text();
     QSqlQuery path(db);
-    path.prepare(QStringLiteral("insert into ValidPaths (id, path, hash, registrationTime, deriver, narSize, ultimate, sigs, ca) "
+    path.prepare(QStringLiteral("insert into ValidPaths (id, path, hash, registrationTime, "
+                                "deriver, narSize, ultimate, sigs, ca) "
                                 "values (?, ?, ?, ?, ?, ?, ?, ?, null)"));
     QSqlQuery ref(db);
     ref.prepare(QStringLiteral("insert into Refs (referrer, reference) values (?, ?)"));
@@ -94,7 +95,8 @@ QString insert(QSqlDatabase &db, qint64 first, qint64 count, qint64 salt)
         path.addBindValue(QStringLiteral("/nix/store/%1-package-%2").arg(hash).arg(i));
         path.addBindValue(QStringLiteral("sha256:%1").arg(hash + hash.left(20)));
         path.addBindValue(1'700'000'000 + i);
-        path.addBindValue(QStringLiteral("/nix/store/%1-package-%2.drv").arg(storeHash(-i, salt)).arg(i));
+        path.addBindValue(
+            QStringLiteral("/nix/store/%1-package-%2.drv").arg(storeHash(-i, salt)).arg(i));
         path.addBindValue(narSizeOf(i));
         path.addBindValue(i % 3 == 0 ? 1 : 0);
         path.addBindValue(QStringLiteral("cache.nixos.org-1:%1==").arg(hash));
@@ -122,7 +124,8 @@ Result create(const QString &hostFile, qint64 paths, bool wal)
     Result result;
     result.error = withDatabase(hostFile, [&](QSqlDatabase &db) {
         QSqlQuery query(db);
-        if (!query.exec(wal ? QStringLiteral("pragma journal_mode = wal") : QStringLiteral("pragma journal_mode = delete")))
+        if (!query.exec(wal ? QStringLiteral("pragma journal_mode = wal")
+                            : QStringLiteral("pragma journal_mode = delete")))
             return query.lastError().text();
         for (const QString &statement : schema()) {
             if (!query.exec(statement))
@@ -140,7 +143,8 @@ QString addPaths(const QString &hostFile, qint64 paths)
 {
     return withDatabase(hostFile, [&](QSqlDatabase &db) {
         QSqlQuery query(db);
-        if (!query.exec(QStringLiteral("select coalesce(max(id), 0) from ValidPaths")) || !query.next())
+        if (!query.exec(QStringLiteral("select coalesce(max(id), 0) from ValidPaths")) ||
+            !query.next())
             return query.lastError().text();
         const qint64 next = query.value(0).toLongLong() + 1;
         query.finish();

@@ -11,8 +11,8 @@ namespace NixStoreDb {
 struct Result
 {
     qint64 pathCount = 0;
-    qint64 sizeBytes = 0;  // sum of narSize
-    QString error;         // empty on success
+    qint64 sizeBytes = 0; // sum of narSize
+    QString error;        // empty on success
 };
 
 // Creates hostFile with `paths` valid paths (each referring to its predecessor) and returns

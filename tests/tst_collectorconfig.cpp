@@ -61,7 +61,8 @@ void TestCollectorConfig::durations()
 void TestCollectorConfig::badDurations_data()
 {
     QTest::addColumn<QString>("text");
-    for (const char *text : {"", "5", "0s", "-5m", "5 m", "m", "5M", "1.5h", "5m1h", "99999999999999w"})
+    for (const char *text :
+         {"", "5", "0s", "-5m", "5 m", "m", "5M", "1.5h", "5m1h", "99999999999999w"})
         QTest::newRow(text) << QString::fromLatin1(text);
 }
 
@@ -100,7 +101,9 @@ void TestCollectorConfig::yaml()
     url: https://example.org/head
     interval: 12h
     timeout: 10s
-)", ConfigName, &error), qPrintable(error));
+)",
+                                 ConfigName, &error),
+             qPrintable(error));
     QCOMPARE(config.collectors.value(QStringLiteral("store")), true);
     QCOMPARE(config.collectors.value(QStringLiteral("upgrade")), true);
     QCOMPARE(config.storeRefreshMs, 600'000);
@@ -117,22 +120,26 @@ void TestCollectorConfig::yamlErrors_data()
     QTest::addColumn<QString>("error");
     QTest::newRow("bad refresh interval")
         << QByteArray("collectors:\n  store:\n    enabled: true\n    refresh_interval: often\n")
-        << "/etc/nixos-exporter.yml:4: collectors.store.refresh_interval: \"often\" is not a duration greater than 0 (like 30s, 5m, 6h, 1h30m)";
-    QTest::newRow("unknown store key")
-        << QByteArray("collectors:\n  store:\n    interval: 5m\n")
-        << "/etc/nixos-exporter.yml:3: unknown key \"interval\" in collectors.store (known: enabled, refresh_interval)";
+        << "/etc/nixos-exporter.yml:4: collectors.store.refresh_interval: \"often\" is not a "
+           "duration greater than 0 (like 30s, 5m, 6h, 1h30m)";
+    QTest::newRow("unknown store key") << QByteArray("collectors:\n  store:\n    interval: 5m\n")
+                                       << "/etc/nixos-exporter.yml:3: unknown key \"interval\" in "
+                                          "collectors.store (known: enabled, refresh_interval)";
     QTest::newRow("unknown upgrade key")
         << QByteArray("collectors:\n  upgrade:\n    enabled: true\n    chanel: nixos-unstable\n")
-        << "/etc/nixos-exporter.yml:4: unknown key \"chanel\" in collectors.upgrade (known: enabled, channel, base_url, url, interval, timeout)";
+        << "/etc/nixos-exporter.yml:4: unknown key \"chanel\" in collectors.upgrade (known: "
+           "enabled, channel, base_url, url, interval, timeout)";
     QTest::newRow("zero timeout")
         << QByteArray("collectors:\n  upgrade:\n    timeout: 0s\n")
-        << "/etc/nixos-exporter.yml:3: collectors.upgrade.timeout: \"0s\" is not a duration greater than 0 (like 30s, 5m, 6h, 1h30m)";
+        << "/etc/nixos-exporter.yml:3: collectors.upgrade.timeout: \"0s\" is not a duration "
+           "greater than 0 (like 30s, 5m, 6h, 1h30m)";
     QTest::newRow("channel as a list")
         << QByteArray("collectors:\n  upgrade:\n    channel: [a, b]\n")
         << "/etc/nixos-exporter.yml:3: collectors.upgrade.channel must be a string";
-    QTest::newRow("store key under flake")
-        << QByteArray("collectors:\n  flake:\n    refresh_interval: 5m\n")
-        << "/etc/nixos-exporter.yml:3: unknown key \"refresh_interval\" in collectors.flake (known: enabled, lock_path)";
+    QTest::newRow("store key under generation")
+        << QByteArray("collectors:\n  generation:\n    refresh_interval: 5m\n")
+        << "/etc/nixos-exporter.yml:3: unknown key \"refresh_interval\" in collectors.generation "
+           "(known: enabled)";
 }
 
 void TestCollectorConfig::yamlErrors()
@@ -143,14 +150,16 @@ void TestCollectorConfig::yamlErrors()
     QString actual;
     QVERIFY(!config.loadYamlText(yaml, ConfigName, &actual));
     QCOMPARE(actual, error);
-    QCOMPARE(config.storeRefreshMs, 5 * 60'000);  // nothing applied
+    QCOMPARE(config.storeRefreshMs, 5 * 60'000); // nothing applied
 }
 
 void TestCollectorConfig::flags()
 {
     CommandLine commandLine;
-    QCOMPARE(parse(commandLine, {QStringLiteral("--collector.store"), QStringLiteral("--collector.store.refresh-interval=1m"),
-                                 QStringLiteral("--collector.upgrade"), QStringLiteral("--collector.upgrade.channel=nixos-24.11"),
+    QCOMPARE(parse(commandLine, {QStringLiteral("--collector.store"),
+                                 QStringLiteral("--collector.store.refresh-interval=1m"),
+                                 QStringLiteral("--collector.upgrade"),
+                                 QStringLiteral("--collector.upgrade.channel=nixos-24.11"),
                                  QStringLiteral("--collector.upgrade.base-url=http://127.0.0.1:1"),
                                  QStringLiteral("--collector.upgrade.url=http://127.0.0.1:2/rev"),
                                  QStringLiteral("--collector.upgrade.interval=2h"),
@@ -169,7 +178,8 @@ void TestCollectorConfig::flags()
     QCOMPARE(config.collectors.size(), Collectors::names().size());
 
     CommandLine onlySetting;
-    QCOMPARE(parse(onlySetting, {QStringLiteral("--collector.store.refresh-interval=1m")}), CommandLine::Outcome::Run);
+    QCOMPARE(parse(onlySetting, {QStringLiteral("--collector.store.refresh-interval=1m")}),
+             CommandLine::Outcome::Run);
     QCOMPARE(onlySetting.config().collectors.value(QStringLiteral("store")), false);
 }
 
@@ -179,10 +189,12 @@ void TestCollectorConfig::flagsWinOverYaml()
     const QString file = dir.filePath(QStringLiteral("config.yml"));
     QFile out(file);
     QVERIFY(out.open(QIODevice::WriteOnly));
-    out.write("collectors:\n  store: {enabled: true, refresh_interval: 10m}\n  upgrade: {interval: 1h}\n");
+    out.write("collectors:\n  store: {enabled: true, refresh_interval: 10m}\n  upgrade: {interval: "
+              "1h}\n");
     out.close();
     CommandLine commandLine;
-    QCOMPARE(parse(commandLine, {QStringLiteral("--config"), file, QStringLiteral("--collector.store.refresh-interval=30s")}),
+    QCOMPARE(parse(commandLine, {QStringLiteral("--config"), file,
+                                 QStringLiteral("--collector.store.refresh-interval=30s")}),
              CommandLine::Outcome::Run);
     QCOMPARE(commandLine.config().storeRefreshMs, 30'000);
     QCOMPARE(commandLine.config().upgrade.intervalMs, 3'600'000);
@@ -192,9 +204,11 @@ void TestCollectorConfig::flagsWinOverYaml()
 void TestCollectorConfig::badFlag()
 {
     CommandLine commandLine;
-    QCOMPARE(parse(commandLine, {QStringLiteral("--collector.upgrade.interval=soon")}), CommandLine::Outcome::Error);
+    QCOMPARE(parse(commandLine, {QStringLiteral("--collector.upgrade.interval=soon")}),
+             CommandLine::Outcome::Error);
     QCOMPARE(commandLine.error(),
-             QStringLiteral("--collector.upgrade.interval: \"soon\" is not a duration greater than 0 (like 30s, 5m, 6h, 1h30m)"));
+             QStringLiteral("--collector.upgrade.interval: \"soon\" is not a duration greater than "
+                            "0 (like 30s, 5m, 6h, 1h30m)"));
 }
 
 QTEST_GUILESS_MAIN(TestCollectorConfig)

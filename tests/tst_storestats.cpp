@@ -60,7 +60,7 @@ void TestStoreStats::hundredThousandPaths()
 {
     const NixStoreDb::Result expected = NixStoreDb::create(dbFile(), 100'000);
     QVERIFY2(expected.error.isEmpty(), qPrintable(expected.error));
-    QVERIFY(expected.sizeBytes > qint64(1) << 32);  // more than 32 bits: no int truncation
+    QVERIFY(expected.sizeBytes > qint64(1) << 32); // more than 32 bits: no int truncation
     StoreStats stats;
     const QString error = StoreStatsReader::read(SystemLayout(m_tree->root()), stats);
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -81,7 +81,8 @@ void TestStoreStats::missingDatabaseIsAFailure()
 {
     StoreStats stats;
     const QString error = StoreStatsReader::read(SystemLayout(m_tree->root()), stats);
-    QVERIFY2(error.startsWith(QLatin1String("no Nix database: /nix/var/nix/db/db.sqlite: ")), qPrintable(error));
+    QVERIFY2(error.startsWith(QLatin1String("no Nix database: /nix/var/nix/db/db.sqlite: ")),
+             qPrintable(error));
     QVERIFY(!error.contains(QLatin1Char('\n')));
     QVERIFY(!stats.pathCount && !stats.sizeBytes);
     // Read-only: a missing database is not created.
@@ -103,7 +104,8 @@ void TestStoreStats::corruptDatabaseIsAFailure()
 void TestStoreStats::otherSchemaIsAFailure()
 {
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("other"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("other"));
         db.setDatabaseName(dbFile());
         QVERIFY(db.open());
         QVERIFY(QSqlQuery(db).exec(QStringLiteral("create table Other (x integer)")));
@@ -119,29 +121,33 @@ void TestStoreStats::unknownSizeIsLeftOut()
 {
     QVERIFY(NixStoreDb::create(dbFile(), 10).error.isEmpty());
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("edit"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("edit"));
         db.setDatabaseName(dbFile());
         QVERIFY(db.open());
-        QVERIFY(QSqlQuery(db).exec(QStringLiteral("update ValidPaths set narSize = null where id = 3")));
+        QVERIFY(QSqlQuery(db).exec(
+            QStringLiteral("update ValidPaths set narSize = null where id = 3")));
         db.close();
     }
     QSqlDatabase::removeDatabase(QStringLiteral("edit"));
     StoreStats stats;
     QCOMPARE(StoreStatsReader::read(SystemLayout(m_tree->root()), stats), QString());
     QCOMPARE(stats.pathCount, std::optional<qint64>(10));
-    QVERIFY(!stats.sizeBytes);  // a sum without path 3 would be too small: unknown, not wrong
+    QVERIFY(!stats.sizeBytes); // a sum without path 3 would be too small: unknown, not wrong
 }
 
 void TestStoreStats::writerWithRollbackJournalFailsFast()
 {
     QVERIFY(NixStoreDb::create(dbFile(), 1000, false).error.isEmpty());
-    QSqlDatabase writer = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("writer"));
+    QSqlDatabase writer =
+        QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("writer"));
     writer.setDatabaseName(dbFile());
     QVERIFY(writer.open());
     {
         QSqlQuery query(writer);
         // An exclusive lock, as a Nix transaction in rollback mode holds while it commits.
-        QVERIFY2(query.exec(QStringLiteral("begin exclusive")), qPrintable(query.lastError().text()));
+        QVERIFY2(query.exec(QStringLiteral("begin exclusive")),
+                 qPrintable(query.lastError().text()));
         QVERIFY(query.exec(QStringLiteral("delete from Refs")));
     }
     QElapsedTimer timer;
@@ -149,9 +155,11 @@ void TestStoreStats::writerWithRollbackJournalFailsFast()
     StoreStats stats;
     const QString error = StoreStatsReader::read(SystemLayout(m_tree->root()), stats);
     const qint64 elapsed = timer.elapsed();
-    QVERIFY2(error.startsWith(QLatin1String("/nix/var/nix/db/db.sqlite: database is locked")), qPrintable(error));
+    QVERIFY2(error.startsWith(QLatin1String("/nix/var/nix/db/db.sqlite: database is locked")),
+             qPrintable(error));
     QVERIFY(!error.contains(QLatin1Char('\n')));
-    QVERIFY2(elapsed >= StoreStatsReader::BusyTimeoutMs - 100 && elapsed < 5000, qPrintable(QString::number(elapsed)));
+    QVERIFY2(elapsed >= StoreStatsReader::BusyTimeoutMs - 100 && elapsed < 5000,
+             qPrintable(QString::number(elapsed)));
     QVERIFY(!stats.pathCount);
     QVERIFY(QSqlQuery(writer).exec(QStringLiteral("rollback")));
     writer.close();
@@ -165,7 +173,8 @@ void TestStoreStats::writerWithRollbackJournalFailsFast()
 void TestStoreStats::writerInWalModeDoesNotBlock()
 {
     QVERIFY(NixStoreDb::create(dbFile(), 1000, true).error.isEmpty());
-    QSqlDatabase writer = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("walwriter"));
+    QSqlDatabase writer =
+        QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("walwriter"));
     writer.setDatabaseName(dbFile());
     QVERIFY(writer.open());
     QSqlQuery query(writer);
@@ -177,10 +186,10 @@ void TestStoreStats::writerInWalModeDoesNotBlock()
     StoreStats stats;
     QCOMPARE(StoreStatsReader::read(SystemLayout(m_tree->root()), stats), QString());
     QVERIFY(timer.elapsed() < StoreStatsReader::BusyTimeoutMs);
-    QCOMPARE(stats.pathCount, std::optional<qint64>(1000));  // the committed state
+    QCOMPARE(stats.pathCount, std::optional<qint64>(1000)); // the committed state
     QVERIFY(query.exec(QStringLiteral("commit")));
     QCOMPARE(StoreStatsReader::read(SystemLayout(m_tree->root()), stats), QString());
-    QCOMPARE(stats.pathCount, std::optional<qint64>(500));  // a commit still in the -wal file counts
+    QCOMPARE(stats.pathCount, std::optional<qint64>(500)); // a commit still in the -wal file counts
     query = QSqlQuery();
     writer.close();
     writer = QSqlDatabase();
@@ -225,7 +234,9 @@ void TestStoreStats::unprivilegedReaderOfAnIdleWalDatabase()
         return result;
     };
     StoreStats stats;
-    QCOMPARE(asUnprivileged([&] { return StoreStatsReader::read(SystemLayout(m_tree->root()), stats); }), QString());
+    QCOMPARE(
+        asUnprivileged([&] { return StoreStatsReader::read(SystemLayout(m_tree->root()), stats); }),
+        QString());
     QCOMPARE(stats.pathCount, std::optional<qint64>(300));
     QCOMPARE(QDir(dir).entryList(QDir::Files), QStringList{QStringLiteral("db.sqlite")});
 
@@ -239,7 +250,9 @@ void TestStoreStats::unprivilegedReaderOfAnIdleWalDatabase()
     QVERIFY(QSqlQuery(nix).exec(QStringLiteral("delete from ValidPaths where id > 200")));
     QVERIFY(QFile::exists(dbFile() + QStringLiteral("-wal")));
     QVERIFY(::chmod(QFile::encodeName(dir).constData(), 0555) == 0);
-    QCOMPARE(asUnprivileged([&] { return StoreStatsReader::read(SystemLayout(m_tree->root()), stats); }), QString());
+    QCOMPARE(
+        asUnprivileged([&] { return StoreStatsReader::read(SystemLayout(m_tree->root()), stats); }),
+        QString());
     QCOMPARE(stats.pathCount, std::optional<qint64>(200));
     QVERIFY(::chmod(QFile::encodeName(dir).constData(), 0755) == 0);
     nix.close();
@@ -250,24 +263,30 @@ void TestStoreStats::unprivilegedReaderOfAnIdleWalDatabase()
 void TestStoreStats::gcRoots()
 {
     const SystemLayout layout(m_tree->root());
-    QCOMPARE(StoreStatsReader::countGcRoots(layout), std::nullopt);  // no gcroots directory
+    QCOMPARE(StoreStatsReader::countGcRoots(layout), std::nullopt); // no gcroots directory
     const QString a = QStringLiteral("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a");
     const QString b = QStringLiteral("/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b");
     // Direct roots, in subdirectories too.
     m_tree->symlink(QStringLiteral("/nix/var/nix/gcroots/booted-system"), a);
     m_tree->symlink(QStringLiteral("/nix/var/nix/gcroots/per-user/alice/x"), b);
-    // Indirect roots: auto/ names a link elsewhere that points into the store; that link is the root.
+    // Indirect roots: auto/ names a link elsewhere that points into the store; that link is the
+    // root.
     m_tree->symlink(QStringLiteral("/home/alice/project/result"), a);
-    m_tree->symlink(QStringLiteral("/nix/var/nix/gcroots/auto/0123"), QStringLiteral("/home/alice/project/result"));
-    m_tree->symlink(QStringLiteral("/nix/var/nix/gcroots/auto/4567"), QStringLiteral("/home/alice/gone"));  // stale
+    m_tree->symlink(QStringLiteral("/nix/var/nix/gcroots/auto/0123"),
+                    QStringLiteral("/home/alice/project/result"));
+    m_tree->symlink(QStringLiteral("/nix/var/nix/gcroots/auto/4567"),
+                    QStringLiteral("/home/alice/gone")); // stale
     m_tree->symlink(QStringLiteral("/run/current-system"), b);
-    m_tree->symlink(QStringLiteral("/nix/var/nix/gcroots/current-system"), QStringLiteral("/run/current-system"));
+    m_tree->symlink(QStringLiteral("/nix/var/nix/gcroots/current-system"),
+                    QStringLiteral("/run/current-system"));
     // A link to a directory that is no root (NixOS links the profiles here; they are found below).
-    m_tree->symlink(QStringLiteral("/nix/var/nix/gcroots/profiles"), QStringLiteral("/nix/var/nix/profiles"));
+    m_tree->symlink(QStringLiteral("/nix/var/nix/gcroots/profiles"),
+                    QStringLiteral("/nix/var/nix/profiles"));
     // Profiles: generation links, and "system" naming one of them (the same root, counted once).
     m_tree->symlink(QStringLiteral("/nix/var/nix/profiles/system-1-link"), a);
     m_tree->symlink(QStringLiteral("/nix/var/nix/profiles/system-2-link"), b);
-    m_tree->symlink(QStringLiteral("/nix/var/nix/profiles/system"), QStringLiteral("system-2-link"));
+    m_tree->symlink(QStringLiteral("/nix/var/nix/profiles/system"),
+                    QStringLiteral("system-2-link"));
     QCOMPARE(StoreStatsReader::countGcRoots(layout), std::optional<qint64>(6));
 }
 

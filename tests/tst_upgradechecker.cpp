@@ -23,14 +23,16 @@ const QByteArray OtherRevision = "0123456789abcdef0123456789abcdef01234567";
 QByteArray httpDate(qint64 seconds)
 {
     return QLocale::c()
-        .toString(QDateTime::fromSecsSinceEpoch(seconds).toUTC(), QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"))
+        .toString(QDateTime::fromSecsSinceEpoch(seconds).toUTC(),
+                  QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"))
         .toLatin1();
 }
 
 QString sampleValue(const QByteArray &metrics, const QString &series)
 {
-    const QRegularExpression line(QStringLiteral("^%1 (\\S+)$").arg(QRegularExpression::escape(series)),
-                                  QRegularExpression::MultilineOption);
+    const QRegularExpression line(
+        QStringLiteral("^%1 (\\S+)$").arg(QRegularExpression::escape(series)),
+        QRegularExpression::MultilineOption);
     return line.match(QString::fromUtf8(metrics)).captured(1);
 }
 
@@ -122,9 +124,11 @@ void TestUpgradeChecker::sameRevision_data()
     QTest::addColumn<QString>("b");
     QTest::addColumn<bool>("same");
     QTest::newRow("short prefix of full") << "abcdef0" << QString::fromLatin1(SameRevision) << true;
-    QTest::newRow("full prefix of short, other order") << QString::fromLatin1(SameRevision) << "abcdef012345" << true;
+    QTest::newRow("full prefix of short, other order")
+        << QString::fromLatin1(SameRevision) << "abcdef012345" << true;
     QTest::newRow("case") << "ABCDEF0" << QString::fromLatin1(SameRevision) << true;
-    QTest::newRow("equal") << QString::fromLatin1(OtherRevision) << QString::fromLatin1(OtherRevision) << true;
+    QTest::newRow("equal") << QString::fromLatin1(OtherRevision)
+                           << QString::fromLatin1(OtherRevision) << true;
     QTest::newRow("different") << "abcdef1" << QString::fromLatin1(SameRevision) << false;
     QTest::newRow("too short to tell") << "abc" << QString::fromLatin1(SameRevision) << false;
     QTest::newRow("empty") << "" << QString::fromLatin1(SameRevision) << false;
@@ -141,11 +145,16 @@ void TestUpgradeChecker::sameRevision()
 void TestUpgradeChecker::defaultChannel()
 {
     QString why;
-    QCOMPARE(Upgrade::defaultChannel(withFlakeInput(QStringLiteral("nixos-unstable"), {}, {})), QStringLiteral("nixos-unstable"));
-    QCOMPARE(Upgrade::defaultChannel(withFlakeInput(QStringLiteral("nixos-24.11-small"), {}, {})), QStringLiteral("nixos-24.11-small"));
-    QCOMPARE(Upgrade::defaultChannel(withFlakeInput(QStringLiteral("nixpkgs-unstable"), {}, {})), QStringLiteral("nixpkgs-unstable"));
-    QCOMPARE(Upgrade::defaultChannel(withFlakeInput(QStringLiteral("master"), {}, {}), &why), QString());
-    QCOMPARE(why, QStringLiteral("the flake's nixpkgs input follows \"master\", which is no channel"));
+    QCOMPARE(Upgrade::defaultChannel(withFlakeInput(QStringLiteral("nixos-unstable"), {}, {})),
+             QStringLiteral("nixos-unstable"));
+    QCOMPARE(Upgrade::defaultChannel(withFlakeInput(QStringLiteral("nixos-24.11-small"), {}, {})),
+             QStringLiteral("nixos-24.11-small"));
+    QCOMPARE(Upgrade::defaultChannel(withFlakeInput(QStringLiteral("nixpkgs-unstable"), {}, {})),
+             QStringLiteral("nixpkgs-unstable"));
+    QCOMPARE(Upgrade::defaultChannel(withFlakeInput(QStringLiteral("master"), {}, {}), &why),
+             QString());
+    QCOMPARE(why,
+             QStringLiteral("the flake's nixpkgs input follows \"master\", which is no channel"));
     QCOMPARE(Upgrade::defaultChannel(withFlakeInput({}, {}, {}), &why), QString());
     QCOMPARE(why, QStringLiteral("the flake's nixpkgs input names no branch"));
     // Without a flake: the running system's release.
@@ -159,7 +168,9 @@ void TestUpgradeChecker::flakeRevisionComesFirst()
     Snapshot snapshot = m_monitor->snapshot();
     QCOMPARE(Upgrade::localNixpkgs(snapshot).revision, QStringLiteral("abcdef0"));
     QCOMPARE(Upgrade::localNixpkgs(snapshot).source, QStringLiteral("label"));
-    snapshot.flake = withFlakeInput(QStringLiteral("nixos-24.11"), QString::fromLatin1(OtherRevision), 1'733'000'000).flake;
+    snapshot.flake = withFlakeInput(QStringLiteral("nixos-24.11"),
+                                    QString::fromLatin1(OtherRevision), 1'733'000'000)
+                         .flake;
     QCOMPARE(Upgrade::localNixpkgs(snapshot).revision, QString::fromLatin1(OtherRevision));
     QCOMPARE(Upgrade::localNixpkgs(snapshot).timestamp, std::optional<qint64>(1'733'000'000));
     snapshot.upgrade.headRevision = QString::fromLatin1(OtherRevision);
@@ -167,7 +178,7 @@ void TestUpgradeChecker::flakeRevisionComesFirst()
     QCOMPARE(Upgrade::behindSeconds(snapshot), std::optional<qint64>(0));
     snapshot.upgrade.headRevision = QString::fromLatin1(SameRevision);
     QCOMPARE(Upgrade::pending(snapshot), std::optional<bool>(true));
-    QCOMPARE(Upgrade::behindSeconds(snapshot), std::nullopt);  // no Last-Modified
+    QCOMPARE(Upgrade::behindSeconds(snapshot), std::nullopt); // no Last-Modified
     snapshot.upgrade.headLastModified = 1'733'000'000 + 3600;
     QCOMPARE(Upgrade::behindSeconds(snapshot), std::optional<qint64>(3600));
     // Nothing known locally: no answer rather than a wrong one.
@@ -176,8 +187,10 @@ void TestUpgradeChecker::flakeRevisionComesFirst()
 
 void TestUpgradeChecker::parseRevision()
 {
-    QCOMPARE(UpgradeChecker::parseRevision(SameRevision + "\n"), std::optional<QString>(QString::fromLatin1(SameRevision)));
-    QCOMPARE(UpgradeChecker::parseRevision("ABCDEF0123"), std::optional<QString>(QStringLiteral("abcdef0123")));
+    QCOMPARE(UpgradeChecker::parseRevision(SameRevision + "\n"),
+             std::optional<QString>(QString::fromLatin1(SameRevision)));
+    QCOMPARE(UpgradeChecker::parseRevision("ABCDEF0123"),
+             std::optional<QString>(QStringLiteral("abcdef0123")));
     QCOMPARE(UpgradeChecker::parseRevision("<html>502 Bad Gateway</html>"), std::nullopt);
     QCOMPARE(UpgradeChecker::parseRevision(""), std::nullopt);
     QCOMPARE(UpgradeChecker::parseRevision(SameRevision + "\n" + OtherRevision), std::nullopt);
@@ -185,12 +198,13 @@ void TestUpgradeChecker::parseRevision()
 
 void TestUpgradeChecker::sameRevisionIsNotPending()
 {
-    m_server->setAnswer({200, SameRevision + "\n", {{"Last-Modified", httpDate(m_labelDate + 7200)}}});
+    m_server->setAnswer(
+        {200, SameRevision + "\n", {{"Last-Modified", httpDate(m_labelDate + 7200)}}});
     UpgradeChecker checker(*m_monitor, settings());
     QSignalSpy checked(&checker, &UpgradeChecker::checked);
     QSignalSpy changed(m_monitor, &StatusMonitor::snapshotChanged);
     checker.start();
-    QVERIFY(!m_monitor->snapshot().upgradeStatus.ok);  // under way
+    QVERIFY(!m_monitor->snapshot().upgradeStatus.ok); // under way
     QVERIFY(checked.wait(5000));
     QCOMPARE(checked.first().first().toBool(), true);
     QVERIFY(!changed.isEmpty());
@@ -202,11 +216,17 @@ void TestUpgradeChecker::sameRevisionIsNotPending()
     QCOMPARE(snapshot.upgrade.headLastModified, std::optional<qint64>(m_labelDate + 7200));
     const QByteArray metrics = render(snapshot);
     QCOMPARE(sampleValue(metrics, QStringLiteral("nixos_upgrade_pending")), QStringLiteral("0"));
-    QCOMPARE(sampleValue(metrics, QStringLiteral("nixos_upgrade_behind_seconds")), QStringLiteral("0"));
-    QCOMPARE(sampleValue(metrics, QStringLiteral("nixos_upgrade_channel_revision_info{channel=\"nixos-24.11\",revision=\"%1\"}")
-                                      .arg(QString::fromLatin1(SameRevision))),
+    QCOMPARE(sampleValue(metrics, QStringLiteral("nixos_upgrade_behind_seconds")),
+             QStringLiteral("0"));
+    QCOMPARE(sampleValue(
+                 metrics,
+                 QStringLiteral(
+                     "nixos_upgrade_channel_revision_info{channel=\"nixos-24.11\",revision=\"%1\"}")
+                     .arg(QString::fromLatin1(SameRevision))),
              QStringLiteral("1"));
-    QCOMPARE(sampleValue(metrics, QStringLiteral("nixos_exporter_collector_success{collector=\"upgrade\"}")), QStringLiteral("1"));
+    QCOMPARE(sampleValue(metrics,
+                         QStringLiteral("nixos_exporter_collector_success{collector=\"upgrade\"}")),
+             QStringLiteral("1"));
     // A scan keeps the answer.
     QSignalSpy scans(m_monitor, &StatusMonitor::scanFinished);
     m_monitor->requestRescan();
@@ -217,15 +237,18 @@ void TestUpgradeChecker::sameRevisionIsNotPending()
 
 void TestUpgradeChecker::differentRevisionIsPending()
 {
-    m_server->setAnswer({200, OtherRevision + "\n", {{"Last-Modified", httpDate(m_labelDate + 10 * 86400)}}});
+    m_server->setAnswer(
+        {200, OtherRevision + "\n", {{"Last-Modified", httpDate(m_labelDate + 10 * 86400)}}});
     UpgradeChecker checker(*m_monitor, settings());
     QSignalSpy checked(&checker, &UpgradeChecker::checked);
     checker.start();
     QVERIFY(checked.wait(5000));
     const QByteArray metrics = render(m_monitor->snapshot());
     QCOMPARE(sampleValue(metrics, QStringLiteral("nixos_upgrade_pending")), QStringLiteral("1"));
-    QCOMPARE(sampleValue(metrics, QStringLiteral("nixos_upgrade_behind_seconds")), QString::number(10 * 86400));
-    QCOMPARE(sampleValue(metrics, QStringLiteral("nixos_upgrade_channel_last_modified_timestamp_seconds")),
+    QCOMPARE(sampleValue(metrics, QStringLiteral("nixos_upgrade_behind_seconds")),
+             QString::number(10 * 86400));
+    QCOMPARE(sampleValue(metrics,
+                         QStringLiteral("nixos_upgrade_channel_last_modified_timestamp_seconds")),
              QString::number(m_labelDate + 10 * 86400));
 }
 
@@ -237,7 +260,8 @@ void TestUpgradeChecker::failureKeepsTheLastGoodAnswer_data()
     QTest::addColumn<QString>("error");
     QTest::newRow("server error") << 500 << QByteArray("oops") << false << "HTTP 500";
     QTest::newRow("not found") << 404 << QByteArray() << false << "HTTP 404";
-    QTest::newRow("garbage") << 200 << QByteArray("<html>captive portal</html>") << false << "the answer is not a git revision";
+    QTest::newRow("garbage") << 200 << QByteArray("<html>captive portal</html>") << false
+                             << "the answer is not a git revision";
     QTest::newRow("timeout") << 200 << QByteArray() << true << "no answer within 0.5 s";
 }
 
@@ -249,7 +273,7 @@ void TestUpgradeChecker::failureKeepsTheLastGoodAnswer()
     QFETCH(QString, error);
     m_server->setAnswer({200, OtherRevision, {}});
     UpgradeChecker::Settings s = settings();
-    s.intervalMs = 200;  // the next check soon after the good one
+    s.intervalMs = 200; // the next check soon after the good one
     s.timeoutMs = 500;
     UpgradeChecker checker(*m_monitor, s);
     QSignalSpy checked(&checker, &UpgradeChecker::checked);
@@ -261,13 +285,17 @@ void TestUpgradeChecker::failureKeepsTheLastGoodAnswer()
     QCOMPARE(checked.last().first().toBool(), false);
     const Snapshot &snapshot = m_monitor->snapshot();
     QVERIFY(!snapshot.upgradeStatus.ok);
-    QVERIFY2(snapshot.upgradeStatus.error.contains(error), qPrintable(snapshot.upgradeStatus.error));
-    QVERIFY2(snapshot.upgradeStatus.error.startsWith(m_server->baseUrl() + QStringLiteral("/nixos-24.11/git-revision: ")),
+    QVERIFY2(snapshot.upgradeStatus.error.contains(error),
+             qPrintable(snapshot.upgradeStatus.error));
+    QVERIFY2(snapshot.upgradeStatus.error.startsWith(m_server->baseUrl() +
+                                                     QStringLiteral("/nixos-24.11/git-revision: ")),
              qPrintable(snapshot.upgradeStatus.error));
     QVERIFY(!snapshot.upgradeStatus.error.contains(QLatin1Char('\n')));
-    QCOMPARE(snapshot.upgrade.headRevision, QString::fromLatin1(OtherRevision));  // kept
+    QCOMPARE(snapshot.upgrade.headRevision, QString::fromLatin1(OtherRevision)); // kept
     const QByteArray metrics = render(snapshot);
-    QCOMPARE(sampleValue(metrics, QStringLiteral("nixos_exporter_collector_success{collector=\"upgrade\"}")), QStringLiteral("0"));
+    QCOMPARE(sampleValue(metrics,
+                         QStringLiteral("nixos_exporter_collector_success{collector=\"upgrade\"}")),
+             QStringLiteral("0"));
     QCOMPARE(sampleValue(metrics, QStringLiteral("nixos_upgrade_pending")), QStringLiteral("1"));
 }
 
@@ -281,13 +309,16 @@ void TestUpgradeChecker::failureBeforeAnyAnswerIsNoZero()
     const QByteArray metrics = render(m_monitor->snapshot());
     QVERIFY(!metrics.contains("nixos_upgrade_pending "));
     QVERIFY(!metrics.contains("nixos_upgrade_behind_seconds "));
-    QCOMPARE(sampleValue(metrics, QStringLiteral("nixos_exporter_collector_success{collector=\"upgrade\"}")), QStringLiteral("0"));
+    QCOMPARE(sampleValue(metrics,
+                         QStringLiteral("nixos_exporter_collector_success{collector=\"upgrade\"}")),
+             QStringLiteral("0"));
 }
 
 void TestUpgradeChecker::noChannelIsAFailureWithoutRequest()
 {
     // A flake whose nixpkgs follows a branch that is no channel.
-    m_tree->writeFile(QStringLiteral("/etc/nixos/flake.lock"), R"({"version": 7, "root": "root", "nodes": {
+    m_tree->writeFile(QStringLiteral("/etc/nixos/flake.lock"),
+                      R"({"version": 7, "root": "root", "nodes": {
         "root": {"inputs": {"nixpkgs": "nixpkgs"}},
         "nixpkgs": {"locked": {"type": "github", "owner": "NixOS", "repo": "nixpkgs", "rev": "0123456789abcdef0123456789abcdef01234567", "lastModified": 1733000000},
                     "original": {"type": "github", "owner": "NixOS", "repo": "nixpkgs", "ref": "master"}}}})");
@@ -299,10 +330,12 @@ void TestUpgradeChecker::noChannelIsAFailureWithoutRequest()
     UpgradeChecker checker(monitor, settings());
     QSignalSpy checked(&checker, &UpgradeChecker::checked);
     checker.start();
-    QVERIFY(!checked.isEmpty() || checked.wait(5000));  // no request: answered at once
-    QCOMPARE(monitor.snapshot().upgradeStatus.error,
-             QStringLiteral("cannot tell which channel to check: the flake's nixpkgs input follows \"master\", "
-                            "which is no channel; set collectors.upgrade.channel or url"));
+    QVERIFY(!checked.isEmpty() || checked.wait(5000)); // no request: answered at once
+    QCOMPARE(
+        monitor.snapshot().upgradeStatus.error,
+        QStringLiteral(
+            "cannot tell which channel to check: the flake's nixpkgs input follows \"master\", "
+            "which is no channel; set collectors.upgrade.channel or url"));
     QCOMPARE(m_server->requestCount(), 0);
 }
 
@@ -353,7 +386,7 @@ void TestUpgradeChecker::intervalIsRespected()
 void TestUpgradeChecker::anotherChannelIsCheckedAtOnce()
 {
     m_server->setAnswer({200, SameRevision, {}});
-    UpgradeChecker checker(*m_monitor, settings());  // interval: a minute
+    UpgradeChecker checker(*m_monitor, settings()); // interval: a minute
     QSignalSpy checked(&checker, &UpgradeChecker::checked);
     checker.start();
     QVERIFY(checked.wait(5000));
@@ -366,8 +399,10 @@ void TestUpgradeChecker::anotherChannelIsCheckedAtOnce()
     m_tree->setCurrentSystem(system);
     QTRY_COMPARE_WITH_TIMEOUT(m_server->requestCount(), 2, 5000);
     QCOMPARE(m_server->paths().last(), QByteArray("/nixos-25.05/git-revision"));
-    QTRY_COMPARE_WITH_TIMEOUT(m_monitor->snapshot().upgrade.channel, QStringLiteral("nixos-25.05"), 5000);
-    QCOMPARE(Upgrade::pending(m_monitor->snapshot()), std::optional<bool>(true));  // 1234567 vs abcdef0...
+    QTRY_COMPARE_WITH_TIMEOUT(m_monitor->snapshot().upgrade.channel, QStringLiteral("nixos-25.05"),
+                              5000);
+    QCOMPARE(Upgrade::pending(m_monitor->snapshot()),
+             std::optional<bool>(true)); // 1234567 vs abcdef0...
     // A scan that changes nothing else does not ask again.
     m_monitor->requestRescan();
     QTest::qWait(500);
