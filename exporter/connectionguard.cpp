@@ -14,6 +14,7 @@ struct ConnectionGuard::State
     qint64 lastActivity = 0;  // ms, monotonic: accept, request bytes, response bytes
     qint64 requestBytes = 0;  // received since the last response
     bool inRequest = true;    // a request (or the first one) is being received
+    bool closeAfterResponse = false;
 };
 
 namespace {
@@ -50,6 +51,15 @@ void ConnectionGuard::watch(QTcpSocket *socket)
     connect(socket, &QIODevice::readyRead, this, [this, socket, state] {
         state->lastActivity = nowMs();
         state->requestBytes += socket->bytesAvailable();
+        // Qt 6.4's QHttpServer answers only the first of several requests that arrive in one
+        // read (pipelining) and leaves the client waiting for the others. Anything after the
+        // first header block means that: answer the first and close, which tells the client to
+        // send the rest again (RFC 9112 9.3.2).
+        if (!state->closeAfterResponse) {
+            const QByteArray data = socket->peek(qMin<qint64>(socket->bytesAvailable(), m_limits.maxRequestBytes));
+            const qsizetype end = data.indexOf("\r\n\r\n");
+            state->closeAfterResponse = end >= 0 && end + 4 < data.size();
+        }
         if (!state->inRequest) {
             // The first byte of the next request starts its clock.
             state->inRequest = true;
@@ -59,7 +69,11 @@ void ConnectionGuard::watch(QTcpSocket *socket)
             close(socket, "request too large");
     });
     // A response (or a part of one) went out: the request is done.
-    const auto responded = [this, state] {
+    const auto responded = [this, socket, state] {
+        if (state->closeAfterResponse) {
+            socket->disconnectFromHost();  // after what is still to be written
+            return;
+        }
         state->lastActivity = nowMs();
         state->requestBytes = 0;
         state->inRequest = false;

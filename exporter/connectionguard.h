@@ -18,7 +18,9 @@
 // - more than maxRequestBytes received without a response in between closes the connection
 //   (the exporter's routes take no body; 64 KiB is far above any scrape request);
 // - at maxConnections, a new connection closes the least recently active one, so that
-//   idle or slow clients cannot lock a scraper out.
+//   idle or slow clients cannot lock a scraper out;
+// - pipelined requests that arrive together: the first is answered, then the connection is
+//   closed (Qt 6.4's QHttpServer would answer only the first and leave the client waiting).
 struct ConnectionLimits
 {
     int maxConnections = 1024;
