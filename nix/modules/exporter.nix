@@ -79,8 +79,12 @@ let
     lib.optional (wanted != otherwise) (if wanted then "--collector.${name}" else "--no-collector.${name}")
   ) (lib.attrNames collectorDefaults);
 
+  # systemd's ListenStream=: a bare port listens on every address, IPv4 and IPv6.
+  listenStream = if cfg.listenAddress == "" then toString cfg.port else listen;
+
   args =
-    [ "--listen=${listen}" ]
+    (if cfg.systemdSocket then [ "--web.systemd-socket" ] else [ "--listen=${listen}" ])
+    ++ lib.optional (cfg.webConfigFile != null) "--web.config.file=${cfg.webConfigFile}"
     ++ collectorFlags
     ++ lib.optional (lockFlag != null) "--flake.lock-path=${lockFlag}"
     ++ lib.optional (cfg.configFile != null) "--config=${cfg.configFile}"
@@ -190,6 +194,30 @@ let
           description = "YAML configuration file passed with `--config`.";
         };
 
+        systemdSocket = mkOption {
+          type = types.bool;
+          default = false;
+          description = ''
+            Socket activation: a `prometheus-nixos-exporter.socket` unit listens on
+            {option}`listenAddress` and {option}`port` and starts the exporter at the first
+            connection, passing it the socket (`--web.systemd-socket`). The port is open from
+            early boot, and a restart of the exporter drops no connection attempts.
+          '';
+        };
+
+        webConfigFile = mkOption {
+          type = types.nullOr types.path;
+          default = null;
+          example = "/etc/nixos-exporter/web.yml";
+          description = ''
+            TLS and basic auth, in the Prometheus exporter-toolkit format
+            (`tls_server_config`, `basic_auth_users`; see the README), passed as
+            `--web.config.file`. The exporter runs as a dynamic user: the file, and the
+            certificate and key it names, must be readable by it (a string path keeps a key
+            out of the world-readable store).
+          '';
+        };
+
         extraFlags = mkOption {
           type = types.listOf types.str;
           default = [ ];
@@ -280,10 +308,17 @@ in
     '';
     networking.firewall.extraInputRules = mkIf (cfg.openFirewall && config.networking.nftables.enable) cfg.firewallRules;
 
+    systemd.sockets.prometheus-nixos-exporter = mkIf cfg.systemdSocket {
+      description = "Socket of the Prometheus exporter for NixOS";
+      wantedBy = [ "sockets.target" ];
+      listenStreams = [ listenStream ];
+    };
+
     systemd.services.prometheus-nixos-exporter = {
       description = "Prometheus exporter for NixOS generations and flake inputs";
-      wantedBy = [ "multi-user.target" ];
-      after = [ "network.target" ];
+      wantedBy = lib.optional (!cfg.systemdSocket) "multi-user.target";
+      after = [ "network.target" ] ++ lib.optional cfg.systemdSocket "prometheus-nixos-exporter.socket";
+      requires = lib.optional cfg.systemdSocket "prometheus-nixos-exporter.socket";
       environment = {
         # Log to stderr (the journal) rather than to journald's socket, which AF_UNIX would need.
         QT_FORCE_STDERR_LOGGING = "1";

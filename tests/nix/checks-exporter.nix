@@ -168,6 +168,24 @@ let
     ++ [
       (checkThat "SystemCallFilter" (lib.elem "@system-service" service.serviceConfig.SystemCallFilter))
       (check "runs as" service.serviceConfig.User "nixos-exporter")
+      (check "no socket unit by default" (snippet.config.systemd.sockets.prometheus-nixos-exporter or null) null)
+      (check "socket activation: the socket listens"
+        (evalWith { systemdSocket = true; }).config.systemd.sockets.prometheus-nixos-exporter.listenStreams
+        [ "9971" ])
+      (check "socket activation: on localhost"
+        (evalWith {
+          systemdSocket = true;
+          listenAddress = "::1";
+        }).config.systemd.sockets.prometheus-nixos-exporter.listenStreams
+        [ "[::1]:9971" ])
+      (check "socket activation: the exporter takes the socket, not --listen"
+        (exec { systemdSocket = true; })
+        "${bin} --web.systemd-socket")
+      (check "socket activation: started by the socket"
+        (evalWith { systemdSocket = true; }).service.wantedBy
+        [ ])
+      (check "web config file" (exec { webConfigFile = "/etc/nixos-exporter/web.yml"; })
+        "${bin} --listen=:9971 --web.config.file=/etc/nixos-exporter/web.yml")
     ];
 in
 t.summary checks

@@ -60,6 +60,10 @@ in
         type = types.attrsOf types.anything;
         default = { };
       };
+      systemd.sockets = mkOption {
+        type = types.attrsOf types.anything;
+        default = { };
+      };
       systemd.user.services = mkOption {
         type = types.attrsOf types.anything;
         default = { };
