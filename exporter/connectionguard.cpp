@@ -65,8 +65,15 @@ void ConnectionGuard::watch(QTcpSocket *socket)
             state->inRequest = true;
             state->timer.start(m_limits.requestTimeoutMs);
         }
-        if (state->requestBytes > m_limits.maxRequestBytes)
-            close(socket, "request too large");
+        if (state->requestBytes > m_limits.maxRequestBytes) {
+            // Not now: QHttpServer's slot for this readyRead still runs, and would warn
+            // about reading a closed socket.
+            qCInfo(lcConnections) << "closing connection from" << socket->peerAddress().toString()
+                                  << ": request too large";
+            delete m_states.take(socket);
+            socket->disconnect(this);
+            QTimer::singleShot(0, socket, [socket] { socket->abort(); });
+        }
     });
     // A response (or a part of one) went out: the request is done.
     const auto responded = [this, socket, state] {
