@@ -104,6 +104,7 @@ private Q_SLOTS:
     void pipelining();
     void slowloris();
     void thousandConnections();
+    void outOfFileDescriptors();
 
 private:
     // A normal scrape on a fresh connection: 200 with the fixture's metrics, within 2 s.
@@ -373,6 +374,37 @@ void TestExporterAbuse::thousandConnections()
     }
     qInfo("1100 idle connections: the exporter holds %d sockets (cap 1024 connections)", sockets_);
     QVERIFY(sockets_ <= 1024 + 5);
+}
+
+void TestExporterAbuse::outOfFileDescriptors()
+{
+    // An exporter that may open only 40 files, flooded with 80 connections at once. Qt's
+    // QTcpServer stops accepting for good when accept() fails with EMFILE (measured with Qt
+    // 6.4.2); GuardedServer resumes 100 ms later, so once the flood is over it serves again.
+    ExporterProcess limited;
+    limited.process().setChildProcessModifier([] {
+        rlimit files{40, 40};
+        setrlimit(RLIMIT_NOFILE, &files);
+    });
+    QVERIFY2(limited.start({u"--root"_s, m_tree.root()}), qPrintable(limited.error()));
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    for (int i = 0; i < 80; ++i) {
+        sockets.push_back(std::make_unique<QTcpSocket>());
+        sockets.back()->connectToHost(QHostAddress::LocalHost, limited.port());
+    }
+    QTest::qWait(1500);
+    sockets.clear();
+    // The backlog of dead connections drains first; a client that retries gets in.
+    QElapsedTimer timer;
+    timer.start();
+    bool served = false;
+    while (!served && timer.elapsed() < 15'000) {
+        const QList<Response> responses = parseResponses(exchange(limited.port(), get("/metrics"), 1000, 1).received);
+        served = responses.size() == 1 && responses.first().status == 200;
+    }
+    qInfo("out of file descriptors: serving again %lld ms after the flood", timer.elapsed());
+    QVERIFY(served);
+    QCOMPARE(limited.process().state(), QProcess::Running);
 }
 
 QTEST_GUILESS_MAIN(TestExporterAbuse)
