@@ -380,7 +380,9 @@ void TestUpgradeChecker::intervalIsRespected()
     QCOMPARE(m_server->requestCount(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(m_server->requestCount(), 2, 3000);
     const QList<qint64> times = m_server->times();
-    QVERIFY2(times[1] - times[0] >= 1450, qPrintable(QString::number(times[1] - times[0])));
+    // The interval runs from when the checker sent the first request; the server sees each one
+    // a little later, by a delay that varies under load (ASan, a busy CI machine).
+    QVERIFY2(times[1] - times[0] >= 1300, qPrintable(QString::number(times[1] - times[0])));
 }
 
 void TestUpgradeChecker::anotherChannelIsCheckedAtOnce()
