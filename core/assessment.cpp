@@ -3,16 +3,7 @@
 
 #include "rebootcheck.h"
 #include "snapshot.h"
-
-namespace {
-
-QString days(qint64 seconds)
-{
-    const qint64 count = seconds / Thresholds::Day;
-    return count == 1 ? QStringLiteral("1 day") : QStringLiteral("%1 days").arg(count);
-}
-
-} // namespace
+#include "statustext.h"
 
 QString Assessment::levelName(Level level)
 {
@@ -56,7 +47,7 @@ Assessment Assessment::of(const Snapshot &snapshot, const Thresholds &thresholds
         const qint64 age = now - current->created;
         if (age > thresholds.generationStaleSeconds)
             add("generation-stale", Level::Attention,
-                QStringLiteral("generation %1 is %2 old").arg(current->number).arg(days(age)),
+                QStringLiteral("generation %1 is %2 old").arg(current->number).arg(StatusText::age(age)),
                 QString::number(current->number));
     }
 
@@ -72,7 +63,7 @@ Assessment Assessment::of(const Snapshot &snapshot, const Thresholds &thresholds
     if (const std::optional<qint64> nixpkgs = snapshot.nixpkgsTimestamp()) {
         const qint64 age = now - *nixpkgs;
         if (age > thresholds.nixpkgsStaleSeconds)
-            add("nixpkgs-stale", Level::Attention, QStringLiteral("nixpkgs is %1 old").arg(days(age)),
+            add("nixpkgs-stale", Level::Attention, QStringLiteral("nixpkgs is %1 old").arg(StatusText::age(age)),
                 QString::number(*nixpkgs));
     }
     return result;
