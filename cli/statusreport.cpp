@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QTimeZone>
 
 #include <algorithm>
 
@@ -95,7 +96,7 @@ void writeSystem(Writer &out, const QJsonObject &status)
     const QJsonObject nixpkgs = status[QStringLiteral("nixpkgs")].toObject();
     if (!nixpkgs[QStringLiteral("timestamp")].isNull()) {
         const qint64 age = nixpkgs[QStringLiteral("age_seconds")].toInteger();
-        const QString date = QDateTime::fromSecsSinceEpoch(nixpkgs[QStringLiteral("timestamp")].toInteger(), Qt::UTC)
+        const QString date = QDateTime::fromSecsSinceEpoch(nixpkgs[QStringLiteral("timestamp")].toInteger(), QTimeZone::utc())
                                  .toString(QStringLiteral("yyyy-MM-dd"));
         out.field(QStringLiteral("nixpkgs"), out.paint(QStringLiteral("%1 old").arg(StatusText::age(age)), ageColour(age))
                                                  + QStringLiteral(" (%1)").arg(date));

@@ -4,6 +4,7 @@
 #include <QDate>
 #include <QDateTime>
 #include <QRegularExpression>
+#include <QTimeZone>
 
 namespace FlakeHealth {
 namespace {
@@ -64,7 +65,7 @@ QString refFromUrl(const QString &url)
 
 QStringList supportedReleases(qint64 now)
 {
-    const QDate today = QDateTime::fromSecsSinceEpoch(now, Qt::UTC).date();
+    const QDate today = QDateTime::fromSecsSinceEpoch(now, QTimeZone::utc()).date();
     QStringList releases;
     for (int year = today.year() - 1; year <= today.year() + 1; ++year) {
         for (int month : ReleaseMonths) {

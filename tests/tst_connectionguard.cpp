@@ -4,6 +4,7 @@
 // pipelining.
 #include "connectionguard.h"
 
+#include <QElapsedTimer>
 #include <QHttpServer>
 #include <QHttpServerResponse>
 #include <QTcpSocket>

@@ -4,6 +4,7 @@
 #include "exporterprocess.h"
 #include "goldenfixture.h"
 
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QNetworkAccessManager>
@@ -168,7 +169,8 @@ HttpsReply TestExporterTls::get(const QString &scheme, ClientCert cert, QSsl::Ss
     if (cert != ClientCert::None) {
         const QString name = cert == ClientCert::Trusted ? u"client"_s : u"rogue"_s;
         QFile key(path(name + u".key"_s));
-        key.open(QIODevice::ReadOnly);
+        if (!key.open(QIODevice::ReadOnly))
+            qWarning("cannot read %s: %s", qPrintable(key.fileName()), qPrintable(key.errorString()));
         ssl.setLocalCertificate(QSslCertificate::fromPath(path(name + u".crt"_s)).value(0));
         ssl.setPrivateKey(QSslKey(key.readAll(), cert == ClientCert::Trusted ? QSsl::Ec : QSsl::Rsa));
     }
