@@ -14,6 +14,19 @@
       ];
       forAllSystems = f: lib.genAttrs systems (system: f nixpkgs.legacyPackages.${system});
       revision = self.shortRev or self.dirtyShortRev or "unknown";
+      # This checkout without build trees, result links and .git: they would change the source
+      # hash (and copy gigabytes) without changing the package.
+      src = lib.cleanSourceWith {
+        name = "nixos-status-source";
+        src = ./.;
+        filter =
+          path: type:
+          let
+            top = lib.removePrefix (toString ./. + "/") (toString path);
+          in
+          !(lib.hasPrefix "build" top || lib.hasPrefix "result" top || top == ".git");
+      };
+      callOurs = callPackage: args: callPackage ./nix/package.nix ({ inherit src revision; } // args);
 
       # The modules build the package with the configuration's own nixpkgs (its Qt, its
       # glibc), not with this flake's input, unless the user sets `package`.
@@ -23,19 +36,18 @@
         {
           imports = [ module ];
           config = lib.setAttrByPath optionPath (
-            lib.mkDefault (pkgs.callPackage ./nix/package.nix ({ inherit revision; } // args))
+            lib.mkDefault (callOurs pkgs.callPackage args)
           );
         };
     in
     {
+      # One full build (CLI, exporter, tray) and one headless build. nixos-tray is the full
+      # build with the tray as its main program: the same derivation, only meta differs.
       overlays.default = final: prev: {
-        nixos-status = final.callPackage ./nix/package.nix { inherit revision; };
-        # Servers: the exporter alone, without Qt Widgets in the closure.
-        nixos-exporter = final.callPackage ./nix/package.nix {
-          inherit revision;
-          withTray = false;
-        };
-        nixos-tray = final.nixos-status;
+        nixos-status = callOurs final.callPackage { };
+        # Servers: the exporter and the CLI, without Qt Widgets, Gui or DBus.
+        nixos-exporter = callOurs final.callPackage { withTray = false; };
+        nixos-tray = lib.addMetaAttrs { mainProgram = "nixos-tray"; } final.nixos-status;
       };
 
       packages = forAllSystems (
@@ -44,8 +56,9 @@
           ours = self.overlays.default (pkgs // ours) pkgs;
         in
         {
+          # `nix run` gives the CLI's report, never a tray on a server.
           default = ours.nixos-status;
-          inherit (ours) nixos-exporter nixos-tray;
+          inherit (ours) nixos-status nixos-exporter nixos-tray;
         }
       );
 

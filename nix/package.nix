@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: MIT
-# nixos-status: nixos-exporter, and nixos-tray unless withTray = false. callPackage style, so
-# the same file works from this flake's overlay and from a nixpkgs checkout (where `src`
-# becomes a fetchFromGitHub and `revision` its rev).
+# nixos-status: the nixos-status CLI and nixos-exporter, and nixos-tray unless withTray = false.
+# callPackage style with nothing read from this checkout: the caller gives `src` (this flake
+# passes its own tree; a nixpkgs expression passes a fetchFromGitHub and its rev as `revision`).
 {
   lib,
   stdenv,
+  src,
   cmake,
   ninja,
   pkg-config,
@@ -12,32 +13,25 @@
   yaml-cpp,
   zlib,
   libxcrypt,
+  # Check tools: every program a test runs (tests/requiredtool.h, tests/withsession.sh).
   openssl,
   prometheus,
-  # The tray needs Qt Widgets and DBus; servers want the exporter without them.
+  python3,
+  systemd,
+  dbus,
+  xvfb-run,
+  imagemagick,
+  # The tray needs Qt Widgets, DBus and the SVG and Wayland plugins; servers want the
+  # exporter without them.
   withTray ? true,
   # Shown in nixos_exporter_build_info{revision}; a Nix build has no .git to ask.
   revision ? "unknown",
-  src ? lib.cleanSourceWith {
-    name = "nixos-status-source";
-    src = ../.;
-    # Build trees of a developer checkout stay out of the store.
-    filter =
-      path: type:
-      let
-        top = lib.removePrefix (toString ../. + "/") (toString path);
-      in
-      !(lib.hasPrefix "build" top || lib.hasPrefix "result" top || top == ".git");
-  },
 }:
 
 stdenv.mkDerivation (finalAttrs: {
   pname = if withTray then "nixos-status" else "nixos-exporter";
-  # One version for CMake and Nix: the project() line (read from this checkout, not from
-  # `src`, so that evaluation never waits for a download).
-  version = builtins.head (
-    builtins.match ".*project\\(nixos-status VERSION ([0-9.]+).*" (builtins.readFile ../CMakeLists.txt)
-  );
+  # Equal to project() in CMakeLists.txt; tests/nix (nix_flake_outputs) keeps them so.
+  version = "0.1.0";
   inherit src;
 
   nativeBuildInputs = [
@@ -47,14 +41,19 @@ stdenv.mkDerivation (finalAttrs: {
     qt6.wrapQtAppsHook
   ];
 
-  buildInputs = [
-    qt6.qtbase
-    qt6.qthttpserver
-    qt6.qtwebsockets
-    yaml-cpp
-    zlib
-    libxcrypt # crypt_r() for basic auth's bcrypt hashes
-  ];
+  buildInputs =
+    [
+      qt6.qtbase
+      qt6.qthttpserver
+      qt6.qtwebsockets
+      yaml-cpp
+      zlib
+      libxcrypt # crypt_r() for basic auth's bcrypt hashes
+    ]
+    ++ lib.optionals withTray [
+      qt6.qtsvg # the tray's icons are SVG (imageformats and iconengines plugins)
+      qt6.qtwayland # the wayland platform plugin, for a Wayland session
+    ];
 
   cmakeFlags = [
     (lib.cmakeBool "NIXOS_STATUS_BUILD_TRAY" withTray)
@@ -62,31 +61,70 @@ stdenv.mkDerivation (finalAttrs: {
     (lib.cmakeFeature "NIXOS_STATUS_REVISION" revision)
   ];
 
-  # The whole ctest suite, including a real Prometheus scraping the exporter; the tests that
-  # need nix-instantiate skip here (they run in the project's CI and `nix flake check` covers
-  # the same ground for real).
+  # Every binary loads Qt plugins at run time, so each gets the wrapper's QT_PLUGIN_PATH;
+  # wrapped by name so that nothing else in bin/ is touched:
+  #   nixos-exporter: tls/ (the OpenSSL backend, for --web.config.file) and sqldrivers/
+  #     (QSQLITE, the store collector's read of the Nix database);
+  #   nixos-status: sqldrivers/ for --store, tls/ for an https:// --remote;
+  #   nixos-tray: the same, platforms/ (xcb, wayland), imageformats/ and iconengines/ (SVG).
+  dontWrapQtApps = true;
+  postFixup =
+    ''
+      wrapQtApp $out/bin/nixos-exporter
+      wrapQtApp $out/bin/nixos-status
+    ''
+    + lib.optionalString withTray ''
+      wrapQtApp $out/bin/nixos-tray
+    '';
+
+  # The whole ctest suite: a real Prometheus scraping the exporter, TLS with certificates
+  # made by openssl, socket activation and, with the tray, D-Bus mocks on a private bus and
+  # windows on Xvfb. Tests that need nix-instantiate skip here (the project's CI runs them;
+  # scripts/sandbox-check.sh runs this check the way the sandbox does).
   doCheck = true;
-  # nixpkgs moves promtool into prometheus' "cli" output.
-  nativeCheckInputs = [
-    openssl # tst_exportertls makes its certificates
-    prometheus
-    (lib.getOutput "cli" prometheus)
-  ];
+  nativeCheckInputs =
+    [
+      openssl # tst_exportertls makes its certificates
+      prometheus # tst_prometheus, tst_fleet
+      (lib.getOutput "cli" prometheus) # promtool: exposition, golden file, alert rules
+      systemd # systemd-socket-activate, tst_exportersocket
+    ]
+    ++ lib.optionals withTray [
+      dbus # dbus-run-session for tst_notificationsender and tst_trayui
+      xvfb-run # tst_trayui's display
+      (python3.withPackages (p: [ p.python-dbusmock ])) # the notification, watcher and logind mocks
+      imagemagick # `import`, tst_trayui's screenshot of the details window
+    ];
+  # Offscreen windows, except tst_trayui's on Xvfb (its ctest environment says xcb); the
+  # platform, TLS and SQLite plugins from qtbase, the tray's SVG icons from qtsvg.
   preCheck = ''
     export HOME=$(mktemp -d)
     export QT_QPA_PLATFORM=offscreen
-    export QT_PLUGIN_PATH=${qt6.qtbase}/${qt6.qtbase.qtPluginPrefix}
+    export QT_PLUGIN_PATH=${
+      lib.makeSearchPath qt6.qtbase.qtPluginPrefix ([ qt6.qtbase ] ++ lib.optionals withTray [ qt6.qtsvg ])
+    }
+  '';
+  # What scripts/sandbox-check.sh runs: serial, because several tests time real servers.
+  checkPhase = ''
+    runHook preCheck
+    ctest --output-on-failure
+    runHook postCheck
   '';
 
   meta = {
-    description = "NixOS generations, reboot required and flake input ages for Prometheus and the desktop";
+    description = "NixOS generations, reboot required and flake input ages for Prometheus, the terminal and the desktop";
     longDescription = ''
-      nixos-exporter serves Prometheus metrics about the running NixOS system: generations,
-      current versus booted system, why a reboot is needed, nixpkgs and flake input ages.
-      nixos-tray shows the same in the system tray.
+      Reads the state of a NixOS machine: its generations, the current versus the booted
+      system and why a reboot is needed, the nixpkgs revision and flake input ages, store
+      size and whether an upgrade is pending.
+      nixos-exporter serves it as Prometheus metrics and JSON, nixos-status prints it in a
+      terminal (or fetches another machine's), and nixos-tray shows it in the system tray
+      with notifications. The nixos-exporter package is the headless build, without the tray.
     '';
     license = lib.licenses.mit;
     platforms = lib.platforms.linux;
-    mainProgram = if withTray then "nixos-tray" else "nixos-exporter";
+    maintainers = [ ];
+    # The CLI: `nix run` on a server must not start a tray.
+    mainProgram = if withTray then "nixos-status" else "nixos-exporter";
   };
 })

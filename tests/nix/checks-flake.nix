@@ -57,6 +57,31 @@ let
       ];
     }).config;
   src = packages.default.src;
+  tray = packages.nixos-tray;
+  headless = packages.nixos-exporter;
+  packageFile = builtins.readFile ../../nix/package.nix;
+  dbusmockPython = x86.python3.withPackages (p: [ p.python-dbusmock ]);
+  # What the tests run (tests/requiredtool.h, tests/withsession.sh), as nixpkgs names them.
+  serverCheckTools = [
+    x86.openssl
+    x86.prometheus
+    x86.prometheus.cli
+    x86.systemd
+  ];
+  trayCheckTools = [
+    x86.dbus
+    x86.xvfb-run
+    dbusmockPython
+    x86.imagemagick
+  ];
+  serverInputs = [
+    x86.qt6.qtbase
+    x86.qt6.qthttpserver
+    x86.qt6.qtwebsockets
+    x86.yaml-cpp
+    x86.zlib
+    x86.libxcrypt
+  ];
 in
 t.summary [
   (check "nixpkgs input" flake.inputs.nixpkgs.url "github:NixOS/nixpkgs/nixos-unstable")
@@ -64,6 +89,7 @@ t.summary [
   (check "packages" (lib.attrNames packages) [
     "default"
     "nixos-exporter"
+    "nixos-status"
     "nixos-tray"
   ])
   (check "outputs" (lib.attrNames self) [
@@ -87,8 +113,52 @@ t.summary [
     "nixos-tray"
     "vm-test"
   ])
-  (check "version from CMakeLists.txt" packages.default.version cmakeVersion)
+  (check "version equals CMakeLists.txt's project() version" [ headless.version tray.version ] [
+    cmakeVersion
+    cmakeVersion
+  ])
+  (checkThat "package.nix reads nothing from this checkout (literal version, src from the caller)" (
+    !(lib.hasInfix "readFile" packageFile) && !(lib.hasInfix "../." packageFile)
+  ))
+  (check "package.nix: src has no default" (builtins.functionArgs (import ../../nix/package.nix)).src false)
+  (checkThat "the flake passes its filtered source" (headless.src == src && src.name == "nixos-status-source"))
   (check "default is the full build" packages.default.name "nixos-status-${cmakeVersion}")
+  (check "headless build's name" headless.name "nixos-exporter-${cmakeVersion}")
+  (check "nixos-status is the default package" packages.nixos-status.outPath packages.default.outPath)
+  (check "nixos-tray is the same derivation" tray.outPath packages.nixos-status.outPath)
+  (check "mainProgram per package" (lib.mapAttrs (_: p: p.meta.mainProgram) packages) {
+    default = "nixos-status";
+    nixos-status = "nixos-status";
+    nixos-exporter = "nixos-exporter";
+    nixos-tray = "nixos-tray";
+  })
+  (check "meta is complete" (lib.attrNames tray.meta) [
+    "description"
+    "license"
+    "longDescription"
+    "mainProgram"
+    "maintainers"
+    "platforms"
+  ])
+  (check "meta: license and platforms" [ tray.meta.license.spdxId tray.meta.platforms ] [
+    "MIT"
+    lib.platforms.linux
+  ])
+  (check "tray build inputs: SVG and Wayland plugins" tray.buildInputs (
+    serverInputs
+    ++ [
+      x86.qt6.qtsvg
+      x86.qt6.qtwayland
+    ]
+  ))
+  (check "headless build inputs: no qtsvg, qtwayland" headless.buildInputs serverInputs)
+  (check "Qt wrappers only on the programs that load plugins" [ tray.dontWrapQtApps tray.postFixup headless.postFixup ]
+    [
+      true
+      "wrapQtApp $out/bin/nixos-exporter\nwrapQtApp $out/bin/nixos-status\nwrapQtApp $out/bin/nixos-tray\n"
+      "wrapQtApp $out/bin/nixos-exporter\nwrapQtApp $out/bin/nixos-status\n"
+    ]
+  )
   (check "tray build flags" packages.nixos-tray.cmakeFlags [
     "-DNIXOS_STATUS_BUILD_TRAY:BOOL=TRUE"
     "-DNIXOS_STATUS_BUILD_TESTS:BOOL=TRUE"
@@ -99,16 +169,20 @@ t.summary [
     "-DNIXOS_STATUS_BUILD_TESTS:BOOL=TRUE"
     "-DNIXOS_STATUS_REVISION:STRING=0123abc"
   ])
-  (check "mainProgram" [ packages.nixos-exporter.meta.mainProgram packages.nixos-tray.meta.mainProgram ] [
-    "nixos-exporter"
-    "nixos-tray"
-  ])
-  (check "tests run in the build" packages.default.doCheck true)
-  (check "openssl, prometheus and promtool for the tests" packages.default.nativeCheckInputs [
-    x86.openssl
-    x86.prometheus
-    x86.prometheus.cli
-  ])
+  (check "tests run in the build" [ tray.doCheck headless.doCheck ] [ true true ])
+  (check "check tools of the full build" tray.nativeCheckInputs (serverCheckTools ++ trayCheckTools))
+  (check "check tools of the headless build: no D-Bus, display or mocks" headless.nativeCheckInputs serverCheckTools)
+  (check "the python for the D-Bus mocks has dbusmock" dbusmockPython.packages [ (stubs.fakePackage "python3-dbusmock") ])
+  (checkThat "checkPhase runs ctest, as scripts/sandbox-check.sh does" (
+    lib.hasInfix "\nctest --output-on-failure\n" tray.checkPhase
+    && lib.hasInfix "ctest --output-on-failure" (builtins.readFile ../../scripts/sandbox-check.sh)
+  ))
+  (checkThat "checkPhase environment: HOME, offscreen, qtbase and qtsvg plugins" (
+    lib.hasInfix "export HOME=$(mktemp -d)" tray.preCheck
+    && lib.hasInfix "export QT_QPA_PLATFORM=offscreen" tray.preCheck
+    && lib.hasInfix "QT_PLUGIN_PATH=${x86.qt6.qtbase}/lib/qt-6/plugins:${x86.qt6.qtsvg}/lib/qt-6/plugins\n" tray.preCheck
+    && lib.hasInfix "QT_PLUGIN_PATH=${x86.qt6.qtbase}/lib/qt-6/plugins\n" headless.preCheck
+  ))
   (check "promtool for the rules" self.checks.x86_64-linux.alert-rules.env.nativeBuildInputs [ x86.prometheus.cli ])
   (checkThat "source without build trees" (!(src.filter (toString ../../build) "directory")))
   (checkThat "source without result links" (!(src.filter (toString ../../result) "symlink")))

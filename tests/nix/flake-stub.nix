@@ -36,6 +36,21 @@ let
         prometheus = fake "prometheus" // {
           cli = fake "prometheus-cli";
         };
+        systemd = fake "systemd";
+        dbus = fake "dbus";
+        xvfb-run = fake "xvfb-run";
+        imagemagick = fake "imagemagick";
+        # withPackages keeps the packages it was given, for the checks to look at.
+        python3 = fake "python3" // {
+          withPackages =
+            select:
+            fake "python3-env"
+            // {
+              packages = select {
+                python-dbusmock = fake "python3-dbusmock";
+              };
+            };
+        };
         nix = fake "nix";
         curl = fake "curl";
         qt6 = {
@@ -45,6 +60,8 @@ let
           };
           qthttpserver = fake "qthttpserver";
           qtwebsockets = fake "qtwebsockets";
+          qtsvg = fake "qtsvg";
+          qtwayland = fake "qtwayland";
         };
         testers.runNixOSTest = test: fake "vm-test" // { inherit test; };
         runCommand = name: env: script: fake name // { inherit env script; };
