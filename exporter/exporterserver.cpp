@@ -17,6 +17,11 @@
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
 #include <QHttpHeaders>
 #endif
+#if QT_VERSION >= QT_VERSION_CHECK(6, 9, 0)
+#include <QHttpServerConfiguration>
+#endif
+
+#include <chrono>
 
 Q_LOGGING_CATEGORY(lcHttp, "nixos.exporter.http", QtInfoMsg)
 
@@ -68,6 +73,35 @@ QHttpServerResponse reply(const QHttpServerRequest &request, const QByteArray &m
         addHeader(response, "Content-Encoding", "gzip");
     addHeader(response, "Vary", "Accept-Encoding");
     return response;
+}
+
+// QHttpServer's own limits, where its Qt has them, set to ours so that a client sees the same
+// limits on every Qt (README, Limits). The one place that knows which Qt has which:
+// - 6.4 to 6.9: none; ConnectionGuard alone enforces them.
+// - 6.10: an idle keep-alive timeout (default 15 s, which would close Prometheus' connection
+//   between scrapes): set to ours.
+// - 6.11: URL, header and body sizes, answered with 414, 431 or 413 (defaults: 64 KiB URL and
+//   headers, 48 KiB per field, 128 fields, 32 MiB body): each set to our request size, so
+//   that a request within it is never refused for its shape (900 small headers are fine).
+//   One beyond it is closed by ConnectionGuard, or answered by Qt first: either way it is
+//   never served.
+// Qt has no request timeout or connection cap in these versions: ConnectionGuard's, as before.
+void applyQtLimits([[maybe_unused]] QHttpServer &http, [[maybe_unused]] const ConnectionLimits &limits)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 10, 0)
+    QHttpServerConfiguration config = http.configuration();
+    // Whole seconds, rounded up: never shorter than ours, and never 0.
+    config.setKeepAliveTimeout(std::chrono::seconds(qMax<qint64>(1, (limits.idleTimeoutMs + 999) / 1000)));
+#if QT_VERSION >= QT_VERSION_CHECK(6, 11, 0)
+    config.setMaximumUrlSize(limits.maxRequestBytes);
+    config.setMaximumTotalHeaderSize(limits.maxRequestBytes);
+    config.setMaximumHeaderFieldSize(limits.maxRequestBytes);
+    // A field takes at least 4 bytes ("a:" and CRLF): the size limit is the one that bites.
+    config.setMaximumHeaderFieldCount(limits.maxRequestBytes / 4);
+    config.setMaximumBodySize(limits.maxRequestBytes);
+#endif
+    http.setConfiguration(config);
+#endif
 }
 
 qint64 nowSeconds() { return QDateTime::currentSecsSinceEpoch(); }
@@ -157,7 +191,7 @@ bool ExporterServer::listen(const ListenAddress &address, QString *error)
         return false;
     }
     m_tcp = server;
-    m_http.bind(m_tcp);
+    bindServer();
     return true;
 }
 
@@ -170,8 +204,16 @@ bool ExporterServer::listenOnDescriptor(qintptr descriptor, QString *error)
         return false;
     }
     m_tcp = server;
-    m_http.bind(m_tcp);
+    bindServer();
     return true;
+}
+
+void ExporterServer::bindServer()
+{
+    applyQtLimits(m_http, m_limits);
+    // bind() returns bool from Qt 6.8 (void before); it fails only for a server that is not
+    // listening, and ours is.
+    m_http.bind(m_tcp);
 }
 
 QHttpServerResponse ExporterServer::metrics(const QHttpServerRequest &request) const

@@ -2,7 +2,15 @@
 // nixos-exporter under abuse on loopback, with raw sockets: oversized headers and bodies,
 // slowloris, a thousand connections, odd methods and paths, pipelining. Each time the exporter
 // answers or drops the connection, stays up, and serves /metrics to a normal client during
-// and after. Limits are ConnectionGuard's (exporter/connectionguard.h).
+// and after. The limits are the README's (Limits): ConnectionGuard's (exporter/connectionguard.h),
+// and on Qt 6.10 and later QHttpServer's own, set to the same values (exporterserver.cpp). The
+// test checks what a client sees, which is the same on every Qt: a request beyond the limits is
+// never served (Qt 6.11 may answer 413, 414 or 431 before the connection is closed), one
+// within them is.
+//
+// Every wait is bounded and ends on an event (an answer, a close), not after a fixed sleep,
+// with limits far above what a quiet machine needs, so that the test holds under `ctest -j`
+// on a loaded machine.
 #include "exporterprocess.h"
 #include "goldenfixture.h"
 
@@ -60,12 +68,12 @@ struct Exchange
 };
 
 // Stops early once expectResponses complete responses are in (-1: wait for the close).
-Exchange exchange(quint16 port, const QByteArray &request, int timeoutMs = 3000, int expectResponses = -1)
+Exchange exchange(quint16 port, const QByteArray &request, int timeoutMs = 10'000, int expectResponses = -1)
 {
     Exchange result;
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!socket.waitForConnected(3000))
+    if (!socket.waitForConnected(10'000))
         return result;
     socket.write(request);
     const QDeadlineTimer deadline(timeoutMs);
@@ -88,6 +96,24 @@ QByteArray get(const QByteArray &target, const QByteArray &extra = {})
     return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra + "\r\n";
 }
 
+// A request beyond the limits: never served. The client sees the connection closed, on Qt
+// 6.11 and later possibly after QHttpServer's 413, 414 or 431.
+bool refused(const Exchange &answer)
+{
+    const QList<Response> responses = parseResponses(answer.received);
+    for (const Response &response : responses) {
+        if (response.status != 413 && response.status != 414 && response.status != 431)
+            return false;
+    }
+    return answer.closedByServer;
+}
+
+bool ok(const Exchange &answer, int status)
+{
+    const QList<Response> responses = parseResponses(answer.received);
+    return responses.size() == 1 && responses.first().status == status;
+}
+
 } // namespace
 
 class TestExporterAbuse : public QObject
@@ -107,7 +133,8 @@ private Q_SLOTS:
     void outOfFileDescriptors();
 
 private:
-    // A normal scrape on a fresh connection: 200 with the fixture's metrics, within 2 s.
+    // A normal scrape on a fresh connection: 200 with the fixture's metrics (within 10 s; on
+    // a quiet machine it takes milliseconds).
     bool scrapeWorks();
     FixtureTree m_tree;
     ExporterProcess m_exporter;
@@ -145,7 +172,7 @@ bool TestExporterAbuse::scrapeWorks()
 {
     QElapsedTimer timer;
     timer.start();
-    const Exchange answer = exchange(m_exporter.port(), get("/metrics"), 2000, 1);
+    const Exchange answer = exchange(m_exporter.port(), get("/metrics"), 10'000, 1);
     const QList<Response> responses = parseResponses(answer.received);
     const bool ok = responses.size() == 1 && responses.first().status == 200
                     && responses.first().body.contains("\nnixos_current_generation 47\n");
@@ -156,17 +183,16 @@ bool TestExporterAbuse::scrapeWorks()
 
 void TestExporterAbuse::oversizedHeader()
 {
-    // A 1 MB header line: closed once 64 KiB arrived without a response.
-    Exchange big = exchange(m_exporter.port(), get("/metrics", "X-Big: " + QByteArray(1 << 20, 'a') + "\r\n"));
-    QVERIFY(big.closedByServer);
-    QVERIFY(parseResponses(big.received).isEmpty());
-    // Many headers, 60 KB in all, are still a request.
+    // A 1 MB header line: refused once 64 KiB arrived without a response.
+    const Exchange big = exchange(m_exporter.port(), get("/metrics", "X-Big: " + QByteArray(1 << 20, 'a') + "\r\n"));
+    QVERIFY2(refused(big), big.received.left(100).constData());
+    // Within 64 KiB the shape does not matter (Qt 6.11's own defaults would refuse both):
+    // 900 headers, 60 KB in all, and one header field of 60 KB are requests.
     QByteArray many;
     for (int i = 0; i < 900; ++i)
         many += "X-Header-" + QByteArray::number(i) + ": " + QByteArray(50, 'v') + "\r\n";
-    const QList<Response> responses = parseResponses(exchange(m_exporter.port(), get("/metrics", many), 3000, 1).received);
-    QCOMPARE(responses.size(), 1);
-    QCOMPARE(responses.first().status, 200);
+    QVERIFY(ok(exchange(m_exporter.port(), get("/metrics", many), 10'000, 1), 200));
+    QVERIFY(ok(exchange(m_exporter.port(), get("/metrics", "X-Long: " + QByteArray(60'000, 'v') + "\r\n"), 10'000, 1), 200));
 }
 
 void TestExporterAbuse::oversizedBody()
@@ -174,13 +200,13 @@ void TestExporterAbuse::oversizedBody()
     // A body of 100 MB announced and streamed: the exporter hangs up long before the end.
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, m_exporter.port());
-    QVERIFY(socket.waitForConnected(3000));
+    QVERIFY(socket.waitForConnected(10'000));
     socket.write("POST /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 104857600\r\n\r\n");
     const QByteArray chunk(64 * 1024, 'b');
     qint64 sent = 0;
     QElapsedTimer timer;
     timer.start();
-    while (socket.state() == QAbstractSocket::ConnectedState && sent < 104857600 && timer.elapsed() < 10'000) {
+    while (socket.state() == QAbstractSocket::ConnectedState && sent < 104857600 && timer.elapsed() < 30'000) {
         if (socket.bytesToWrite() < 1 << 20) {
             socket.write(chunk);
             sent += chunk.size();
@@ -190,24 +216,26 @@ void TestExporterAbuse::oversizedBody()
         if (sent == 10 * chunk.size())
             QVERIFY(scrapeWorks());
     }
-    qInfo("body: connection closed after %lld KiB sent (%lld ms)", sent / 1024, timer.elapsed());
+    socket.waitForReadyRead(0);
+    const QList<Response> answered = parseResponses(socket.readAll());
+    qInfo("body: connection closed after %lld KiB sent (%lld ms), %s", sent / 1024, timer.elapsed(),
+          answered.isEmpty() ? "no answer" : QByteArray::number(answered.first().status).constData());
     QCOMPARE(socket.state(), QAbstractSocket::UnconnectedState);
     QVERIFY(sent < 16 << 20);
-    // A huge Content-Length with no body: dropped at the request timeout, not served.
+    QVERIFY(answered.isEmpty() || answered.first().status == 413);
+    // A huge Content-Length with no body: not served. Refused at once (Qt 6.11: 413), or the
+    // connection waits for a body until the request timeout; a second is enough to tell.
     const Exchange announced = exchange(m_exporter.port(),
-                                        "POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\nabc", 500);
-    QVERIFY(parseResponses(announced.received).isEmpty());
+                                        "POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\nabc", 1000);
+    QVERIFY2(parseResponses(announced.received).isEmpty() || refused(announced), announced.received.left(100).constData());
     // A small body gets its 405.
-    const QList<Response> small = parseResponses(
-        exchange(m_exporter.port(), "POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", 3000, 1).received);
-    QCOMPARE(small.size(), 1);
-    QCOMPARE(small.first().status, 405);
+    QVERIFY(ok(exchange(m_exporter.port(), "POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", 10'000, 1), 405));
 }
 
 void TestExporterAbuse::unknownMethods()
 {
     for (const QByteArray method : {"FOO", "TRACE", "CONNECT", "OPTIONS", "PROPFIND", "get", "G\x01T"}) {
-        const Exchange answer = exchange(m_exporter.port(), method + " /metrics HTTP/1.1\r\nHost: x\r\n\r\n", 1500, 1);
+        const Exchange answer = exchange(m_exporter.port(), method + " /metrics HTTP/1.1\r\nHost: x\r\n\r\n", 5000, 1);
         const QList<Response> responses = parseResponses(answer.received);
         // Answered with an error, or dropped; never metrics.
         QVERIFY2(responses.isEmpty() || (responses.first().status >= 400 && responses.first().status < 500),
@@ -232,13 +260,16 @@ void TestExporterAbuse::oddPaths()
         {"http://evil.example/metrics", 0},
         {"/" + QByteArray(8000, 'a'), 404},                       // long but within limits
         {"/metrics?" + QByteArray(8000, 'q'), 200},                // a query is ignored
-        {"/" + QByteArray(100'000, 'a'), 0},                       // beyond 64 KiB: dropped
+        {"/" + QByteArray(60'000, 'a'), 404},                      // within 64 KiB on every Qt
+        {"/" + QByteArray(100'000, 'a'), -1},                      // beyond 64 KiB: refused
     };
     for (const Case &c : cases) {
-        const Exchange answer = exchange(m_exporter.port(), get(c.target), 1500, 1);
+        const Exchange answer = exchange(m_exporter.port(), get(c.target), 5000, c.status < 0 ? -1 : 1);
         const QList<Response> responses = parseResponses(answer.received);
         const QByteArray shown = c.target.left(40);
-        if (c.status) {
+        if (c.status < 0) {
+            QVERIFY2(refused(answer), shown.constData());
+        } else if (c.status) {
             QVERIFY2(responses.size() == 1 && responses.first().status == c.status, shown.constData());
         } else {
             QVERIFY2(responses.isEmpty() || responses.first().status == 404 || responses.first().status == 400
@@ -258,7 +289,7 @@ void TestExporterAbuse::pipelining()
     const QByteArray three = get("/metrics") + get("/status") + get("/nope");
     QElapsedTimer timer;
     timer.start();
-    const Exchange answer = exchange(m_exporter.port(), three, 3000);
+    const Exchange answer = exchange(m_exporter.port(), three, 10'000, 3);
     const QList<Response> responses = parseResponses(answer.received);
     qInfo("pipelined: %lld of 3 answered, then %s after %lld ms", qlonglong(responses.size()),
           answer.closedByServer ? "closed" : "kept open", timer.elapsed());
@@ -269,18 +300,20 @@ void TestExporterAbuse::pipelining()
     QVERIFY(responses.first().body.contains("nixos_current_generation"));
     if (responses.size() > 1)
         QVERIFY(responses.at(1).body.contains("\"schema_version\""));
+    // Within 10 s, where a client left hanging would wait for the idle timeout (120 s).
     QVERIFY2(responses.size() == 3 || answer.closedByServer, "unanswered requests left hanging");
-    QVERIFY(timer.elapsed() < 2500);
     // Sequential requests on one connection (keep-alive) all get answers.
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, m_exporter.port());
-    QVERIFY(socket.waitForConnected(3000));
+    QVERIFY(socket.waitForConnected(10'000));
     QByteArray received;
     for (int i = 0; i < 3; ++i) {
         socket.write(get("/metrics"));
-        const QDeadlineTimer deadline(2000);
-        while (parseResponses(received).size() <= i && !deadline.hasExpired() && socket.waitForReadyRead(200))
+        const QDeadlineTimer deadline(10'000);
+        while (parseResponses(received).size() <= i && !deadline.hasExpired()) {
+            socket.waitForReadyRead(int(qMin<qint64>(deadline.remainingTime(), 200)));
             received += socket.readAll();
+        }
     }
     QCOMPARE(parseResponses(received).size(), 3);
 }
@@ -289,6 +322,27 @@ void TestExporterAbuse::slowloris()
 {
     // 200 connections, each sending its request a byte at a time, one byte a second per
     // connection. Scrapes keep working; after the request timeout (10 s) all are closed.
+    // Meanwhile a kept-alive scraper connection idles for 16 s and stays open (the idle
+    // timeout is 120 s; Qt 6.10's QHttpServer alone would close it after 15 s).
+    QTcpSocket keptAlive;
+    keptAlive.connectToHost(QHostAddress::LocalHost, m_exporter.port());
+    QVERIFY(keptAlive.waitForConnected(10'000));
+    QByteArray keptAliveReceived;
+    const auto scrapeKeptAlive = [&] {
+        keptAliveReceived.clear();
+        keptAlive.write(get("/metrics"));
+        const QDeadlineTimer deadline(10'000);
+        while (parseResponses(keptAliveReceived).isEmpty() && !deadline.hasExpired()
+               && keptAlive.state() == QAbstractSocket::ConnectedState) {
+            keptAlive.waitForReadyRead(int(qMin<qint64>(deadline.remainingTime(), 200)));
+            keptAliveReceived += keptAlive.readAll();
+        }
+        const QList<Response> responses = parseResponses(keptAliveReceived);
+        return responses.size() == 1 && responses.first().status == 200;
+    };
+    QVERIFY(scrapeKeptAlive());
+    QElapsedTimer idle;
+    idle.start();
     constexpr int Count = 200;
     std::vector<std::unique_ptr<QTcpSocket>> sockets;
     for (int i = 0; i < Count; ++i) {
@@ -296,13 +350,13 @@ void TestExporterAbuse::slowloris()
         sockets.back()->connectToHost(QHostAddress::LocalHost, m_exporter.port());
     }
     for (auto &socket : sockets)
-        QVERIFY(socket->waitForConnected(3000));
+        QVERIFY(socket->waitForConnected(10'000));
     const QByteArray request = get("/metrics", "X-Slow: " + QByteArray(100, 's') + "\r\n");
     QElapsedTimer timer;
     timer.start();
     int sent = 0;
     int scrapes = 0;
-    while (timer.elapsed() < 13'000) {
+    while (timer.elapsed() < 16'000) {
         for (auto &socket : sockets) {
             if (socket->state() == QAbstractSocket::ConnectedState)
                 socket->write(request.mid(sent, 1));
@@ -312,16 +366,28 @@ void TestExporterAbuse::slowloris()
         ++scrapes;
         QTest::qWait(1000);
     }
-    int open = 0;
-    for (auto &socket : sockets) {
-        socket->waitForReadyRead(0);
-        if (socket->state() == QAbstractSocket::ConnectedState)
-            ++open;
-        QVERIFY(!socket->readAll().startsWith("HTTP/1.1 200"));
+    // The slow connections were all closed at 10 s (here 16 s): wait for their closes to be
+    // seen, bounded, as the event loop of a loaded machine may lag.
+    int open = Count;
+    const QDeadlineTimer deadline(20'000);
+    while (open > 0 && !deadline.hasExpired()) {
+        open = 0;
+        for (auto &socket : sockets) {
+            socket->waitForReadyRead(0);
+            if (socket->state() == QAbstractSocket::ConnectedState)
+                ++open;
+            QVERIFY(!socket->readAll().startsWith("HTTP/1.1 200"));
+        }
+        if (open > 0)
+            QTest::qWait(100);
     }
     qInfo("slowloris: %d scrapes served during; after %lld s, %d of %d slow connections still open",
           scrapes, timer.elapsed() / 1000, open, Count);
     QCOMPARE(open, 0);
+    qInfo("kept-alive scraper idle for %lld s: %s", idle.elapsed() / 1000,
+          keptAlive.state() == QAbstractSocket::ConnectedState ? "open" : "closed");
+    QCOMPARE(keptAlive.state(), QAbstractSocket::ConnectedState);
+    QVERIFY(scrapeKeptAlive());
 }
 
 void TestExporterAbuse::thousandConnections()
@@ -336,13 +402,13 @@ void TestExporterAbuse::thousandConnections()
     QElapsedTimer timer;
     timer.start();
     for (auto &socket : sockets) {
-        QVERIFY(socket->waitForConnected(5000));
+        QVERIFY(socket->waitForConnected(10'000));
         socket->write(get("/metrics"));
     }
     QVERIFY(scrapeWorks());  // a normal client among them
     std::vector<QByteArray> received(Count);
     int answered = 0;
-    while (answered < Count && timer.elapsed() < 20'000) {
+    while (answered < Count && timer.elapsed() < 60'000) {
         QTest::qWait(50);
         answered = 0;
         for (int i = 0; i < Count; ++i) {
@@ -362,7 +428,7 @@ void TestExporterAbuse::thousandConnections()
         sockets.back()->connectToHost(QHostAddress::LocalHost, m_exporter.port());
     }
     for (auto &socket : sockets)
-        QVERIFY(socket->waitForConnected(5000));
+        QVERIFY(socket->waitForConnected(10'000));
     QVERIFY(scrapeWorks());
     // Counted on the exporter's side: its open sockets.
     const QString fds = u"/proc/%1/fd"_s.arg(m_exporter.process().processId());
@@ -398,8 +464,8 @@ void TestExporterAbuse::outOfFileDescriptors()
     QElapsedTimer timer;
     timer.start();
     bool served = false;
-    while (!served && timer.elapsed() < 15'000) {
-        const QList<Response> responses = parseResponses(exchange(limited.port(), get("/metrics"), 1000, 1).received);
+    while (!served && timer.elapsed() < 30'000) {
+        const QList<Response> responses = parseResponses(exchange(limited.port(), get("/metrics"), 2000, 1).received);
         served = responses.size() == 1 && responses.first().status == 200;
     }
     qInfo("out of file descriptors: serving again %lld ms after the flood", timer.elapsed());
