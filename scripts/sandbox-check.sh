@@ -102,13 +102,13 @@ optional diff3 sdiff egrep fgrep file cc c++ gcc g++ cpp ld as ar nm ranlib stri
 for tool in cmake ctest ninja pkg-config; do link "$tool"; done
 # nativeCheckInputs: openssl; prometheus; promtool (prometheus.cli); systemd's
 # systemd-socket-activate; dbus; xvfb-run with what nixpkgs' xvfb-run wrapper puts on its
-# own PATH (Xvfb, xauth, getopt, which, gawk, coreutils); a python3 with dbusmock;
-# imagemagick's import.
+# own PATH (Xvfb, xauth, util-linux's getopt and mcookie, which, gawk, coreutils); a python3
+# with dbusmock; imagemagick's import.
 for tool in openssl prometheus promtool systemd-socket-activate dbus-run-session dbus-daemon xvfb-run Xvfb \
-  xauth getopt import; do
+  xauth getopt mcookie import; do
   link "$tool"
 done
-optional dbus-send dbus-monitor dbus-uuidgen which mcookie convert identify magick
+optional dbus-send dbus-monitor dbus-uuidgen which convert identify magick
 python=
 IFS=: read -ra entries <<<"$PATH"
 for dir in "${entries[@]}"; do

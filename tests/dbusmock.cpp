@@ -7,10 +7,56 @@
 #include <QDBusReply>
 #include <QDBusVariant>
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QFileInfo>
 #include <QThread>
 
 namespace {
 const QString MockInterface = QStringLiteral("org.freedesktop.DBus.Mock");
+
+struct PythonSearch
+{
+    QString found;
+    QStringList tried;
+};
+
+// Each PATH entry's python3 in order, asked to import dbusmock (symlinks to one binary once).
+PythonSearch searchPython()
+{
+    PythonSearch search;
+    QStringList seen;
+    const QStringList entries = qEnvironmentVariable("PATH").split(QLatin1Char(':'), Qt::SkipEmptyParts);
+    for (const QString &entry : entries) {
+        const QFileInfo candidate(QDir(entry).filePath(QStringLiteral("python3")));
+        if (!candidate.isExecutable() || candidate.isDir())
+            continue;
+        const QString canonical = candidate.canonicalFilePath();
+        if (seen.contains(canonical))
+            continue;
+        seen.append(canonical);
+        QProcess probe;
+        probe.setProcessChannelMode(QProcess::MergedChannels);
+        probe.start(candidate.filePath(), {QStringLiteral("-c"), QStringLiteral("import dbusmock")});
+        const bool imported = probe.waitForFinished(30'000) && probe.exitStatus() == QProcess::NormalExit
+                              && probe.exitCode() == 0;
+        if (probe.state() != QProcess::NotRunning) {
+            probe.kill();
+            probe.waitForFinished();
+        }
+        if (imported) {
+            search.found = candidate.filePath();
+            return search;
+        }
+        search.tried.append(candidate.filePath());
+    }
+    return search;
+}
+
+const PythonSearch &pythonSearch()
+{
+    static const PythonSearch search = searchPython();
+    return search;
+}
 
 // D-Bus values inside a QDBusArgument (nested arrays, structs) into plain QVariants.
 QVariant plain(const QVariant &value)
@@ -55,6 +101,21 @@ QVariant plain(const QVariant &value)
 }
 } // namespace
 
+QString DBusMock::python()
+{
+    return pythonSearch().found;
+}
+
+QByteArray DBusMock::pythonMissing()
+{
+    const QStringList &tried = pythonSearch().tried;
+    const QByteArray packages = "(Debian: python3-dbusmock, nixpkgs: python3.withPackages (p: [ p.python-dbusmock ]))";
+    if (tried.isEmpty())
+        return "no python3 on PATH to run dbusmock " + packages;
+    return "no python3 on PATH can import dbusmock (tried " + tried.join(QStringLiteral(", ")).toLocal8Bit()
+           + ") " + packages;
+}
+
 DBusMock::~DBusMock()
 {
     if (m_process.state() != QProcess::NotRunning) {
@@ -73,8 +134,13 @@ bool DBusMock::start(const QString &busName, const QString &objectPath, const QS
                           QStringLiteral("--template"), template_};
     if (!parametersJson.isEmpty())
         arguments << QStringLiteral("--parameters") << parametersJson;
+    const QString interpreter = python();
+    if (interpreter.isEmpty()) {
+        m_error = QString::fromLocal8Bit(pythonMissing());
+        return false;
+    }
     m_process.setProcessChannelMode(QProcess::MergedChannels);
-    m_process.start(QLatin1String(Python), arguments);
+    m_process.start(interpreter, arguments);
     QDBusConnectionInterface *bus = QDBusConnection::sessionBus().interface();
     const QDeadlineTimer deadline(15'000);
     while (!deadline.hasExpired()) {

@@ -11,8 +11,12 @@
 class DBusMock
 {
 public:
-    // Debian's python3-dbusmock lives in /usr/bin/python3's path, not in other pythons'.
-    static constexpr const char *Python = "/usr/bin/python3";
+    // The first python3 on PATH that can `import dbusmock`, or empty. Debian's python3-dbusmock
+    // is importable only by Debian's python3, which need not come first on PATH (pyenv, venvs);
+    // nixpkgs' is a python3.withPackages. Asked once per process.
+    static QString python();
+    // Why python() is empty: every python3 tried, or that there was none on PATH.
+    static QByteArray pythonMissing();
 
     ~DBusMock();
 

@@ -29,11 +29,6 @@ PrometheusProcess::~PrometheusProcess()
     }
 }
 
-bool PrometheusProcess::isInstalled()
-{
-    return !QStandardPaths::findExecutable(QStringLiteral("prometheus")).isEmpty();
-}
-
 bool PrometheusProcess::start(const QList<quint16> &exporterPorts)
 {
     QStringList targets;

@@ -24,9 +24,6 @@ public:
     // The result vector of an instant query.
     QJsonArray query(const QString &promql);
 
-    // For QSKIP/QFAIL: prometheus is not installed.
-    static bool isInstalled();
-
 private:
     QProcess m_process;
     QTemporaryDir m_dir;

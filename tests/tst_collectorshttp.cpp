@@ -6,6 +6,7 @@
 #include "fakehttpserver.h"
 #include "goldenfixture.h"
 #include "nixstoredb.h"
+#include "requiredtool.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -191,12 +192,8 @@ void TestCollectorsHttp::upgradeFollowsTheChannelServer()
 
 void TestCollectorsHttp::allCollectorsPassPromtool()
 {
-    const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
-    if (promtool.isEmpty()) {
-        if (qEnvironmentVariableIsSet("NIXOS_STATUS_REQUIRE_TOOLS"))
-            QFAIL("promtool is required (Debian package prometheus)");
-        QSKIP("promtool not installed (Debian package prometheus)");
-    }
+    QString promtool;
+    NIXOS_REQUIRE_TOOL(promtool, "promtool", "prometheus", "prometheus.cli");
     m_server->setAnswer({200,
                          "1111111111111111111111111111111111111111\n",
                          {{"Last-Modified", "Mon, 10 Aug 2026 12:00:00 GMT"}}});

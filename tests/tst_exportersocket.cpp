@@ -3,6 +3,7 @@
 // systemd passes it (LISTEN_FDS, LISTEN_PID, fd 3). systemd-socket-activate plays systemd.
 #include "exporterprocess.h"
 #include "goldenfixture.h"
+#include "requiredtool.h"
 
 #include <QEventLoop>
 #include <QNetworkAccessManager>
@@ -30,12 +31,7 @@ private:
 
 void TestExporterSocket::initTestCase()
 {
-    m_activate = QStandardPaths::findExecutable(u"systemd-socket-activate"_s);
-    if (m_activate.isEmpty()) {
-        if (qEnvironmentVariableIntValue("NIXOS_STATUS_REQUIRE_TOOLS") == 1)
-            QFAIL("systemd-socket-activate is required (NIXOS_STATUS_REQUIRE_TOOLS=1): scripts/install-deps.sh test");
-        QSKIP("systemd-socket-activate is not installed (Debian package systemd)");
-    }
+    NIXOS_REQUIRE_TOOL(m_activate, "systemd-socket-activate", "systemd", "systemd");
 }
 
 int TestExporterSocket::get(quint16 port, QByteArray *body)

@@ -3,6 +3,7 @@
 // openssl, client certificate modes, minimum TLS version, basic auth with bcrypt hashes.
 #include "exporterprocess.h"
 #include "goldenfixture.h"
+#include "requiredtool.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -93,12 +94,7 @@ bool TestExporterTls::openssl(const QStringList &arguments)
 
 void TestExporterTls::initTestCase()
 {
-    m_openssl = QStandardPaths::findExecutable(u"openssl"_s);
-    if (m_openssl.isEmpty()) {
-        if (qEnvironmentVariableIntValue("NIXOS_STATUS_REQUIRE_TOOLS") == 1)
-            QFAIL("openssl is required (NIXOS_STATUS_REQUIRE_TOOLS=1): scripts/install-deps.sh test");
-        QSKIP("openssl is not installed");
-    }
+    NIXOS_REQUIRE_TOOL(m_openssl, "openssl", "openssl", "openssl");
     QVERIFY(QSslSocket::supportsSsl());
     QFile ext(path(u"server.ext"_s));
     QVERIFY(ext.open(QIODevice::WriteOnly));

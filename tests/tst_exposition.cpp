@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "exposition.h"
+#include "requiredtool.h"
 
-#include <QFileInfo>
 #include <QProcess>
 #include <QTest>
 
@@ -234,13 +234,8 @@ void TestExposition::promtoolAcceptsOutput()
 {
     // The upstream linter and parser is the referee of the format; where it is installed,
     // a text using every escaping rule and special value must pass it.
-    const QString promtool = u"/usr/bin/promtool"_s;
-    if (!QFileInfo(promtool).isExecutable()) {
-        if (qEnvironmentVariableIntValue("NIXOS_STATUS_REQUIRE_TOOLS") == 1)
-            QFAIL("promtool is required (NIXOS_STATUS_REQUIRE_TOOLS=1) but /usr/bin/promtool is "
-                  "missing");
-        QSKIP("promtool not installed at /usr/bin/promtool; install prometheus to run this check");
-    }
+    QString promtool;
+    NIXOS_REQUIRE_TOOL(promtool, "promtool", "prometheus", "prometheus.cli");
 
     Exposition out;
     out.family("nixos_unused_seconds", "Never sampled, so never written.");

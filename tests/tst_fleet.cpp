@@ -5,6 +5,7 @@
 #include "fleetmonitor.h"
 #include "goldenfixture.h"
 #include "prometheusprocess.h"
+#include "requiredtool.h"
 
 #include <QDate>
 #include <QSignalSpy>
@@ -86,11 +87,8 @@ QList<HostStatus> TestFleet::poll(const FleetMonitor::Settings &settings)
 
 void TestFleet::throughPrometheus()
 {
-    if (!PrometheusProcess::isInstalled()) {
-        if (qEnvironmentVariableIsSet("NIXOS_STATUS_REQUIRE_TOOLS"))
-            QFAIL("prometheus is required (Debian package prometheus)");
-        QSKIP("prometheus not installed");
-    }
+    QString prometheusPath;
+    NIXOS_REQUIRE_TOOL(prometheusPath, "prometheus", "prometheus", "prometheus");
     PrometheusProcess prometheus;
     QVERIFY2(prometheus.start({m_golden.port(), m_healthy.port()}), qPrintable(prometheus.error()));
     FleetMonitor::Settings settings;

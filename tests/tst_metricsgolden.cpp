@@ -5,6 +5,7 @@
 #include "collector.h"
 #include "goldenfixture.h"
 #include "metricsrenderer.h"
+#include "requiredtool.h"
 #include "snapshotreader.h"
 #include "systemlayout.h"
 
@@ -78,12 +79,8 @@ void TestMetricsGolden::matchesGoldenFile()
 
 void TestMetricsGolden::passesPromtool()
 {
-    const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
-    if (promtool.isEmpty()) {
-        if (qEnvironmentVariableIsSet("NIXOS_STATUS_REQUIRE_TOOLS"))
-            QFAIL("promtool is required (Debian package prometheus)");
-        QSKIP("promtool not installed (Debian package prometheus)");
-    }
+    QString promtool;
+    NIXOS_REQUIRE_TOOL(promtool, "promtool", "prometheus", "prometheus.cli");
     FixtureTree tree;
     GoldenFixture::build(tree);
     QProcess lint;

@@ -3,6 +3,7 @@
 // daemon: the exact Notify calls, replacement, and actions coming back.
 #include "dbusmock.h"
 #include "notificationsender.h"
+#include "requiredtool.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -41,6 +42,7 @@ void TestNotificationSender::initTestCase()
 {
     if (!QDBusConnection::sessionBus().isConnected())
         QFAIL("no session bus: run under dbus-run-session (ctest does)");
+    NIXOS_REQUIRE_FOUND(DBusMock::python(), DBusMock::pythonMissing());
 }
 
 void TestNotificationSender::exactNotifyCall()

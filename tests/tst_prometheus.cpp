@@ -4,6 +4,7 @@
 #include "exporterprocess.h"
 #include "goldenfixture.h"
 #include "prometheusprocess.h"
+#include "requiredtool.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -33,11 +34,8 @@ private:
 
 void TestPrometheus::initTestCase()
 {
-    if (!PrometheusProcess::isInstalled()) {
-        if (qEnvironmentVariableIsSet("NIXOS_STATUS_REQUIRE_TOOLS"))
-            QFAIL("prometheus is required (Debian package prometheus)");
-        QSKIP("prometheus not installed (Debian package prometheus)");
-    }
+    QString prometheus;
+    NIXOS_REQUIRE_TOOL(prometheus, "prometheus", "prometheus", "prometheus");
     GoldenFixture::build(m_tree);
     QVERIFY2(m_exporter.start({QStringLiteral("--root"), m_tree.root(), QStringLiteral("--collector.flake")}),
              qPrintable(m_exporter.error()));

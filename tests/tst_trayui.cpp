@@ -6,6 +6,7 @@
 #include "detailswindow.h"
 #include "goldenfixture.h"
 #include "rebooter.h"
+#include "requiredtool.h"
 #include "statustext.h"
 #include "trayapplication.h"
 
@@ -58,6 +59,7 @@ void TestTrayUi::initTestCase()
 {
     QVERIFY2(QDBusConnection::sessionBus().isConnected(), "run under dbus-run-session (ctest does)");
     QVERIFY2(QGuiApplication::platformName() == QLatin1String("xcb"), "run under xvfb-run (ctest does)");
+    NIXOS_REQUIRE_FOUND(DBusMock::python(), DBusMock::pythonMissing());
     QStandardPaths::setTestModeEnabled(true);
 }
 
@@ -201,10 +203,13 @@ void TestTrayUi::detailsWindowShowsTheFixture()
     details->setHosts({});
 
     // A real screenshot of the real window, as the README shows it.
+    QString import;
+    NIXOS_REQUIRE_TOOL(import, "import", "imagemagick", "imagemagick");
     const QString shot = m_settingsDir->filePath(QStringLiteral("details.png"));
-    QProcess import;
-    import.start(QStringLiteral("import"), {QStringLiteral("-window"), QString::number(details->winId()), shot});
-    QVERIFY2(import.waitForFinished(30'000) && import.exitCode() == 0, import.readAllStandardError().constData());
+    QProcess screenshot;
+    screenshot.start(import, {QStringLiteral("-window"), QString::number(details->winId()), shot});
+    QVERIFY2(screenshot.waitForFinished(30'000) && screenshot.exitCode() == 0,
+             screenshot.readAllStandardError().constData());
     const QImage image(shot);
     QCOMPARE(image.size(), details->size());
     QSet<QRgb> colours;
