@@ -5,7 +5,7 @@
 
 namespace GoldenFixture {
 
-StorePaths build(FixtureTree &tree)
+StorePaths build(FixtureTree &tree, qint64 generation47Created)
 {
     constexpr qint64 Day = 86400;
     FixtureTree::SystemSpec spec;
@@ -18,9 +18,9 @@ StorePaths build(FixtureTree &tree)
     spec.kernelVersion = QStringLiteral("6.12.52");
     spec.label = QStringLiteral("26.05.20260809.33ddeb9");
     const QString s47 = tree.addSystem(spec);
-    tree.addGeneration(45, s45, Generation47Created - 20 * Day);
-    tree.addGeneration(46, s46, Generation47Created - 10 * Day);
-    tree.addGeneration(47, s47, Generation47Created);
+    tree.addGeneration(45, s45, generation47Created - 20 * Day);
+    tree.addGeneration(46, s46, generation47Created - 10 * Day);
+    tree.addGeneration(47, s47, generation47Created);
     tree.setDefaultGeneration(47);
     tree.setCurrentSystem(s47);
     tree.setBootedSystem(s46);
