@@ -72,6 +72,10 @@ trap 'rm -rf "$work"' EXIT
 bin=$work/bin
 tmp=$work/build-tmp
 mkdir -p "$bin" "$tmp"
+# Run as root, some tests drop to nobody (seteuid) to check unreadable files; nobody must
+# reach their trees in TMPDIR. (The sandbox's build user is not root and never does.)
+chmod 755 "$work"
+chmod 1777 "$tmp"
 
 missing=()
 # link NAME [TARGET]: NAME in the sandbox's PATH, pointing at TARGET or at NAME on this PATH.
