@@ -15,7 +15,8 @@ tray_test=(dbus dbus-x11 python3-dbusmock xvfb xauth imagemagick)
 test=(prometheus
       openssl  # the TLS tests make their certificates
       systemd  # systemd-socket-activate, for the socket activation test
-      nix-bin)  # nix-instantiate parses and evaluates the Nix files (tests/nix)
+      nix-bin  # nix-instantiate parses and evaluates the Nix files (tests/nix)
+      faketime)  # scripts/test.sh runs the suite again with the clock years ahead
 bench=(wrk prometheus-node-exporter nginx-light valgrind)
 # libFuzzer (libclang_rt.fuzzer) comes with libclang-rt-14-dev.
 fuzz=(clang-14 libclang-rt-14-dev)
