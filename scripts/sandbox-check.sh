@@ -26,13 +26,13 @@ started=$(date +%s)
 allowed=(
   # tests/nix: nix-instantiate is not a build input (a Nix build cannot run Nix); the
   # project's CI runs these on Debian and `nix flake check` covers the same ground.
-  "nix_parse:nix-instantiate is not installed"
-  "nix_exporter_module:nix-instantiate is not installed"
-  "nix_exporter_bad_values:nix-instantiate is not installed"
-  "nix_exporter_contract:nix-instantiate is not installed"
-  "nix_tray_modules:nix-instantiate is not installed"
-  "nix_flake_outputs:nix-instantiate is not installed"
-  "nix_example_stack:nix-instantiate is not installed"
+  "nix_parse:nix-instantiate is not on PATH"
+  "nix_exporter_module:nix-instantiate is not on PATH"
+  "nix_exporter_bad_values:nix-instantiate is not on PATH"
+  "nix_exporter_contract:nix-instantiate is not on PATH"
+  "nix_tray_modules:nix-instantiate is not on PATH"
+  "nix_flake_outputs:nix-instantiate is not on PATH"
+  "nix_example_stack:nix-instantiate is not on PATH"
 )
 
 # package.nix's configuration: its cmakeFlags and what nixpkgs' cmake setup hook adds.

@@ -9,7 +9,8 @@ skip() {
   echo "SKIP: $*"
   exit 77
 }
-need() { command -v "$1" >/dev/null || skip "$1 is not installed (Debian package $2)"; }
+# need TOOL DEBIAN-PACKAGE NIXPKGS-ATTRIBUTE, with the same words as tests/requiredtool.h.
+need() { command -v "$1" >/dev/null || skip "$1 is not on PATH (Debian: $2, nixpkgs: $3)"; }
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -20,7 +21,7 @@ trap 'rm -rf "$work"' EXIT
 # live in a temporary directory and --readonly-mode computes store paths without adding
 # anything, so this runs as root or as any user on a machine that never had Nix.
 use_nix() {
-  need nix-instantiate nix-bin
+  need nix-instantiate nix-bin nix
   export NIX_STATE_DIR=$work/nix/state NIX_LOG_DIR=$work/nix/log NIX_CONF_DIR=$work/nix/conf
   export HOME=$work/home XDG_CACHE_HOME=$work/cache XDG_CONFIG_HOME=$work/config
   unset NIX_PATH NIX_REMOTE

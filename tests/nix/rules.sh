@@ -3,7 +3,7 @@
 # The alert rules load (promtool check rules), pass their unit tests (promtool test rules) and
 # use the thresholds of core/thresholds.h.
 source "$(dirname "$0")/common.sh"
-need promtool prometheus
+need promtool prometheus prometheus.cli
 alerts=$src/nix/alerts
 
 promtool check rules "$alerts/nixos.rules.yml" || fail "promtool check rules nix/alerts/nixos.rules.yml"
