@@ -8,10 +8,11 @@
 #   - a PATH of one directory holding links to the declared tools only: what stdenv gives
 #     every build, nativeBuildInputs and nativeCheckInputs (as their Debian executables).
 # It lists every skipped test with its reason and fails if a test fails, or if one skips that
-# is not on the allow-list below. BUILD_DIR must be configured as package.nix configures
-# (CMake flags below) and is brought up to date first; without it the script configures and
-# builds build-sandbox/ in the checkout. Needs root (or unprivileged user namespaces) for
-# unshare, and the test tools: scripts/install-deps.sh test.
+# is not on the allow-list below. BUILD_DIR (default: build-sandbox/ in the checkout) is
+# configured here as package.nix configures it (CMake flags below) when it is new or empty;
+# an existing one must have the tray and the tests on. It is brought up to date first.
+# Needs root (or unprivileged user namespaces) for unshare, and the test tools:
+# scripts/install-deps.sh test.
 #
 # What it does not emulate: the sandbox's own file system (/usr/bin stays visible here, so a
 # static check below refuses test code that names /usr/bin or /bin) and the unprivileged
@@ -57,7 +58,8 @@ fi
 
 build=${1:-$repo/build-sandbox}
 if [ ! -f "$build/CMakeCache.txt" ]; then
-  [ $# -eq 0 ] || die "$build is not a configured build directory"
+  # A new or empty directory is configured here; anything else is not ours to touch.
+  [ ! -e "$build" ] || [ -z "$(ls -A "$build")" ] || die "$build is neither a build directory nor empty"
   cmake -S "$repo" -B "$build" "${cmake_flags[@]}"
 fi
 build=$(cd "$build" && pwd)
