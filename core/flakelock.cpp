@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "flakelock.h"
+#include "safeurl.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -565,6 +566,8 @@ std::optional<QList<FlakeInput>> LockReader::rootInputs(FollowsResolver &resolve
             fail(source.error());
             return std::nullopt;
         }
+        // No credential from the lock gets further: not into metrics, /status, windows or logs.
+        input->url = SafeUrl::of(input->url);
         inputs.append(std::move(*input));
     }
     return inputs;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "upgradechecker.h"
 
+#include "safeurl.h"
 #include "statusmonitor.h"
 #include "upgradestate.h"
 
@@ -106,11 +107,13 @@ void UpgradeChecker::check()
         report(error, 0);
         return;
     }
-    if (channel != m_state.channel || url.toString() != m_state.url) {
+    // What /status shows and the log says: the URL without its credentials.
+    const QString shownUrl = SafeUrl::of(url.toString());
+    if (channel != m_state.channel || shownUrl != m_state.url) {
         // Another channel's head says nothing about this one.
         m_state = UpgradeState();
         m_state.channel = channel;
-        m_state.url = url.toString();
+        m_state.url = shownUrl;
     }
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("nixos-exporter"));
@@ -132,7 +135,7 @@ void UpgradeChecker::finish(QNetworkReply *reply)
     m_reply = nullptr;
     m_timeout.stop();
     const double seconds = m_requestTimer.nsecsElapsed() / 1e9;
-    const QString url = reply->url().toString();
+    const QString url = SafeUrl::of(reply->url().toString());
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (m_timedOut) {
         report(
@@ -172,7 +175,8 @@ void UpgradeChecker::report(const QString &error, double seconds)
     SourceStatus status;
     status.enabled = true;
     status.ok = error.isEmpty();
-    status.error = error;
+    // Errors quote URLs, and Qt's own messages may too.
+    status.error = SafeUrl::inText(error);
     status.seconds = seconds;
     m_monitor.setUpgradeResult(status, m_state);
     if (status.ok) {
@@ -180,7 +184,7 @@ void UpgradeChecker::report(const QString &error, double seconds)
         schedule(m_settings.intervalMs);
     } else {
         qCWarning(lcUpgrade).noquote()
-            << "upgrade check failed:" << error << "- next try in" << m_backoffMs / 1000.0 << "s";
+            << "upgrade check failed:" << status.error << "- next try in" << m_backoffMs / 1000.0 << "s";
         schedule(m_backoffMs);
         m_backoffMs =
             std::min(m_backoffMs * 2, std::max(m_settings.intervalMs, m_settings.initialBackoffMs));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "fleetmonitor.h"
 
+#include "safeurl.h"
 #include "statusjson.h"
 #include "statustext.h"
 
@@ -167,7 +168,7 @@ void FleetMonitor::get(const QUrl &url, std::function<void(const QByteArray &, c
     connect(reply, &QNetworkReply::finished, this, [reply, done] {
         reply->deleteLater();
         if (reply->error() != QNetworkReply::NoError)
-            done({}, reply->errorString());
+            done({}, SafeUrl::inText(reply->errorString()));  // Qt may quote the URL
         else
             done(reply->readAll(), {});
     });
@@ -183,7 +184,8 @@ void FleetMonitor::pollExporters()
     auto pending = std::make_shared<qsizetype>(m_settings.exporters.size());
     for (const QString &address : m_settings.exporters) {
         const QUrl url = StatusJson::urlFor(address);
-        const QString host = url.authority();
+        // A host is named without the credentials an address may carry.
+        const QString host = url.adjusted(QUrl::RemoveUserInfo).authority();
         get(url, [this, host, results, pending](const QByteArray &body, const QString &error) {
             const QJsonDocument document = QJsonDocument::fromJson(body);
             if (!error.isEmpty())
@@ -191,7 +193,8 @@ void FleetMonitor::pollExporters()
             else if (!document.isObject())
                 results->append(unreachable(host, QStringLiteral("not a status document")));
             else
-                results->append(fromStatusJson(host, document.object()));
+                // An older exporter did not clean its own URLs.
+                results->append(fromStatusJson(host, SafeUrl::inJson(document.object()).toObject()));
             if (--*pending == 0)
                 publish(*results);
         });
@@ -215,7 +218,7 @@ void FleetMonitor::pollPrometheus()
             if (--*pending > 0)
                 return;
             if (!failure->isEmpty()) {
-                publish({unreachable(QUrl(m_settings.prometheus).authority(), *failure)});
+                publish({unreachable(QUrl(m_settings.prometheus).adjusted(QUrl::RemoveUserInfo).authority(), *failure)});
                 return;
             }
             QList<HostStatus> hosts;
