@@ -20,3 +20,32 @@ expect_expr() {
 }
 expect_expr NixOSConfigStale "nixos_generation_age_seconds > $(days generationStaleSeconds) * 24 * 3600"
 expect_expr NixpkgsInputStale "nixos_flake_input_age_seconds{input=\"nixpkgs\"} > $(days nixpkgsStaleSeconds) * 24 * 3600"
+
+# Every rule has summary, description and runbook_url, every runbook_url is a heading of
+# docs/alerts.md (by the anchor forges make: lower case, punctuation dropped, spaces to -), and
+# the unit tests cover every alert. The rules file keeps one rule per "- alert:" line with its
+# annotations below it, as it is written.
+runbook=$src/docs/alerts.md
+anchors=$(sed -n 's/^#\{1,6\} \+//p' "$runbook" | tr '[:upper:]' '[:lower:]' | sed 's/[^a-z0-9 _-]//g; s/ /-/g')
+awk '
+  /^ *- (alert|record):/ { if (name != "") print name, seen["summary"]+0, seen["description"]+0, url
+                          name = $3; url = "-"; delete seen; next }
+  name != "" && /^ +(summary|description|runbook_url):/ {
+    key = $1; sub(/:$/, "", key); seen[key] = 1
+    if (key == "runbook_url") { url = $2; gsub(/"/, "", url) }
+  }
+  END { if (name != "") print name, seen["summary"]+0, seen["description"]+0, url }
+' "$alerts/nixos.rules.yml" >"$work/annotations"
+[ -s "$work/annotations" ] || fail "no rules found in nix/alerts/nixos.rules.yml"
+while read -r name summary description url; do
+  [ "$summary" = 1 ] || fail "$name has no summary annotation"
+  [ "$description" = 1 ] || fail "$name has no description annotation"
+  [ "$url" != - ] || fail "$name has no runbook_url annotation"
+  case $url in
+    docs/alerts.md\#*) ;;
+    *) fail "$name: runbook_url $url is not docs/alerts.md#<section>" ;;
+  esac
+  grep -qxF -- "${url#docs/alerts.md#}" <<<"$anchors" || fail "$name: runbook_url $url has no heading in docs/alerts.md"
+  grep -qE "alertname: $name\$" "$alerts/nixos.rules.test.yml" || fail "$name has no unit test in nix/alerts/nixos.rules.test.yml"
+  echo "$name: summary, description, runbook $url, unit test"
+done <"$work/annotations"
