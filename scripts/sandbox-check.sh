@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# sandbox-check.sh [BUILD_DIR]: runs nix/package.nix's check (its preCheck and checkPhase:
+# sandbox-check.sh [--headless] [BUILD_DIR]: runs nix/package.nix's check (its preCheck and checkPhase:
 # `ctest --output-on-failure`) the way the Nix sandbox runs it, on this Debian machine:
 #   - no network but loopback (a network namespace of its own, `lo` up),
 #   - an empty environment (env -i) with HOME=/homeless-shelter, a fresh TMPDIR, no session
 #     bus address and no DISPLAY,
 #   - a PATH of one directory holding links to the declared tools only: what stdenv gives
 #     every build, nativeBuildInputs and nativeCheckInputs (as their Debian executables).
+# --headless checks the nixos-exporter package instead (withTray = false: no tray, and none
+# of the tray's check tools on PATH).
 # It lists every skipped test with its reason and fails if a test fails, or if one skips that
 # is not on the allow-list below. BUILD_DIR (default: build-sandbox/ in the checkout) is
 # configured here as package.nix configures it (CMake flags below) when it is new or empty;
-# an existing one must have the tray and the tests on. It is brought up to date first.
+# an existing one must have the tests on and the tray as asked. It is brought up to date first.
 # Needs root (or unprivileged user namespaces) for unshare, and the test tools:
 # scripts/install-deps.sh test.
 #
@@ -37,12 +39,17 @@ allowed=(
 )
 
 # package.nix's configuration: its cmakeFlags and what nixpkgs' cmake setup hook adds.
+tray=TRUE
+if [ "${1:-}" = --headless ]; then
+  tray=FALSE
+  shift
+fi
 cmake_flags=(
   -G Ninja
   -DCMAKE_BUILD_TYPE=Release
   -DCMAKE_SKIP_BUILD_RPATH=ON
   -DBUILD_TESTING=ON
-  -DNIXOS_STATUS_BUILD_TRAY:BOOL=TRUE
+  -DNIXOS_STATUS_BUILD_TRAY:BOOL=$tray
   -DNIXOS_STATUS_BUILD_TESTS:BOOL=TRUE
   -DNIXOS_STATUS_REVISION:STRING=unknown
 )
@@ -56,17 +63,21 @@ if fixed=$(grep -rnE "[\"'](/usr)?/s?bin/" tests --include='*.cpp' --include='*.
   die "tests name programs by a fixed path; look them up on PATH (tests/requiredtool.h)"
 fi
 
-build=${1:-$repo/build-sandbox}
+default=$repo/build-sandbox
+[ $tray = TRUE ] || default=$repo/build-sandbox-headless
+build=${1:-$default}
 if [ ! -f "$build/CMakeCache.txt" ]; then
   # A new or empty directory is configured here; anything else is not ours to touch.
   [ ! -e "$build" ] || [ -z "$(ls -A "$build")" ] || die "$build is neither a build directory nor empty"
   cmake -S "$repo" -B "$build" "${cmake_flags[@]}"
 fi
 build=$(cd "$build" && pwd)
-for flag in NIXOS_STATUS_BUILD_TRAY NIXOS_STATUS_BUILD_TESTS; do
-  grep -qE "^$flag:BOOL=(ON|TRUE|1)$" "$build/CMakeCache.txt" ||
-    die "$build is not configured like package.nix ($flag must be on): cmake ${cmake_flags[*]}"
-done
+on='(ON|TRUE|1)' off='(OFF|FALSE|0)'
+want=$on
+[ $tray = TRUE ] || want=$off
+grep -qE "^NIXOS_STATUS_BUILD_TESTS:BOOL=$on$" "$build/CMakeCache.txt" &&
+  grep -qE "^NIXOS_STATUS_BUILD_TRAY:BOOL=$want$" "$build/CMakeCache.txt" ||
+  die "$build is not configured like package.nix (tests on, tray $tray): cmake ${cmake_flags[*]}"
 cmake --build "$build" -j"$(nproc)"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-check.XXXXXX")
@@ -107,23 +118,24 @@ optional diff3 sdiff egrep fgrep file cc c++ gcc g++ cpp ld as ar nm ranlib stri
 # nativeBuildInputs: cmake (with ctest), ninja, pkg-config; wrapQtAppsHook brings no program.
 for tool in cmake ctest ninja pkg-config; do link "$tool"; done
 # nativeCheckInputs: openssl; prometheus; promtool (prometheus.cli); systemd's
-# systemd-socket-activate; dbus; xvfb-run with what nixpkgs' xvfb-run wrapper puts on its
-# own PATH (Xvfb, xauth, util-linux's getopt and mcookie, which, gawk, coreutils); a python3
-# with dbusmock; imagemagick's import.
-for tool in openssl prometheus promtool systemd-socket-activate dbus-run-session dbus-daemon xvfb-run Xvfb \
-  xauth getopt mcookie import; do
-  link "$tool"
-done
-optional dbus-send dbus-monitor dbus-uuidgen which convert identify magick
-python=
-IFS=: read -ra entries <<<"$PATH"
-for dir in "${entries[@]}"; do
-  if [ -x "$dir/python3" ] && "$dir/python3" -c 'import dbusmock' 2>/dev/null; then
-    python=$dir/python3
-    break
-  fi
-done
-link python3 "$python"
+# systemd-socket-activate.
+for tool in openssl prometheus promtool systemd-socket-activate; do link "$tool"; done
+# With the tray: dbus; xvfb-run with what nixpkgs' xvfb-run wrapper puts on its own PATH (Xvfb,
+# xauth, util-linux's getopt and mcookie, which, gawk, coreutils); a python3 with dbusmock;
+# imagemagick's import.
+if [ $tray = TRUE ]; then
+  for tool in dbus-run-session dbus-daemon xvfb-run Xvfb xauth getopt mcookie import; do link "$tool"; done
+  optional dbus-send dbus-monitor dbus-uuidgen which convert identify magick
+  python=
+  IFS=: read -ra entries <<<"$PATH"
+  for dir in "${entries[@]}"; do
+    if [ -x "$dir/python3" ] && "$dir/python3" -c 'import dbusmock' 2>/dev/null; then
+      python=$dir/python3
+      break
+    fi
+  done
+  link python3 "$python"
+fi
 [ ${#missing[@]} -eq 0 ] || die "not installed: ${missing[*]} (scripts/install-deps.sh test)"
 
 ip=$(PATH=$PATH:/usr/sbin:/sbin command -v ip) || die "no ip (Debian package iproute2) to bring up lo"
