@@ -61,6 +61,8 @@ private Q_SLOTS:
     void compressRoundTrip_data();
     void compressRoundTrip();
     void compressShrinksText();
+    void prefixAndTail_data();
+    void prefixAndTail();
     void accepted_data();
     void accepted();
 };
@@ -109,6 +111,41 @@ void TestGzip::compressShrinksText()
     const QByteArray input = megabyte();
     QVERIFY2(Gzip::compress(input).size() < input.size() / 2,
              qPrintable(QString::number(Gzip::compress(input).size())));
+}
+
+void TestGzip::prefixAndTail_data()
+{
+    QTest::addColumn<QByteArray>("prefix");
+    QTest::addColumn<QByteArray>("tail");
+
+    const QByteArray metrics = "# HELP nixos_current_generation Current.\n"
+                               "# TYPE nixos_current_generation gauge\nnixos_current_generation 42\n";
+    const QByteArray process = "process_open_fds 9\nprocess_resident_memory_bytes 2.1e+07\n";
+    QTest::newRow("small") << metrics << process;
+    QTest::newRow("empty prefix") << QByteArray() << process;
+    QTest::newRow("empty tail") << metrics << QByteArray();
+    QTest::newRow("both empty") << QByteArray() << QByteArray();
+    // The tail repeats the prefix: a back reference into it would be wrong, it must not happen.
+    QTest::newRow("tail repeats prefix") << metrics << metrics + metrics;
+    QTest::newRow("1 MiB prefix") << megabyte() << process;
+    QTest::newRow("1 MiB each") << megabyte() << megabyte().left(700'000);
+}
+
+void TestGzip::prefixAndTail()
+{
+    QFETCH(QByteArray, prefix);
+    QFETCH(QByteArray, tail);
+
+    const Gzip::Prefix compressed = Gzip::compressPrefix(prefix);
+    QVERIFY(!compressed.stream.isEmpty());
+    // The same prefix serves many tails.
+    for (const QByteArray &end : {tail, tail + "x\n"}) {
+        const QByteArray whole = Gzip::finish(compressed, end);
+        QByteArray output;
+        QVERIFY(gunzip(whole, &output));  // one member: header, blocks, CRC-32 and length
+        QCOMPARE(output.size(), prefix.size() + end.size());
+        QVERIFY(output == prefix + end);
+    }
 }
 
 void TestGzip::accepted_data()
