@@ -20,7 +20,8 @@ struct PythonSearch
     QStringList tried;
 };
 
-// Each PATH entry's python3 in order, asked to import dbusmock (symlinks to one binary once).
+// Each PATH entry's python3 in order, asked to import dbusmock. Links to one binary are each
+// asked: a venv's python3 links to the system's, with other site-packages.
 PythonSearch searchPython()
 {
     PythonSearch search;
@@ -30,10 +31,9 @@ PythonSearch searchPython()
         const QFileInfo candidate(QDir(entry).filePath(QStringLiteral("python3")));
         if (!candidate.isExecutable() || candidate.isDir())
             continue;
-        const QString canonical = candidate.canonicalFilePath();
-        if (seen.contains(canonical))
+        if (seen.contains(candidate.absoluteFilePath()))
             continue;
-        seen.append(canonical);
+        seen.append(candidate.absoluteFilePath());
         QProcess probe;
         probe.setProcessChannelMode(QProcess::MergedChannels);
         probe.start(candidate.filePath(), {QStringLiteral("-c"), QStringLiteral("import dbusmock")});
