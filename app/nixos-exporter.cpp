@@ -2,8 +2,10 @@
 // nixos-exporter: serves the state of this NixOS system to Prometheus.
 #include "buildinfo.h"
 #include "collector.h"
+#include "collectorlog.h"
 #include "commandline.h"
 #include "exporterserver.h"
+#include "logformat.h"
 #include "statusmonitor.h"
 #include "systemdsocket.h"
 #include "upgradechecker.h"
@@ -41,6 +43,7 @@ int main(int argc, char *argv[])
     }
 
     const ExporterConfig &config = commandLine.config();
+    LogFormat::install(config.logFormat, config.logLevel);
     if (!QDir(config.root).exists()) {
         err << "nixos-exporter: --root " << config.root << ": no such directory\n";
         return 2;
@@ -60,6 +63,7 @@ int main(int argc, char *argv[])
     settings.storeRefreshMs = int(std::min<qint64>(config.storeRefreshMs, 24 * 86'400'000LL));
     StatusMonitor monitor(SystemLayout(config.root), settings);
     monitor.start();
+    const CollectorLog collectorLog(monitor, collectors);
     // The network check feeds the monitor; scrapes only render what it has.
     std::unique_ptr<UpgradeChecker> upgrade;
     if (config.collectors.value(QStringLiteral("upgrade"))) {
@@ -95,8 +99,8 @@ int main(int argc, char *argv[])
         names.append(collector->name);
     const QString where = socket ? QStringLiteral("systemd socket") : config.listen.toString();
     const QString scheme = server.isTls() ? QStringLiteral("https") : QStringLiteral("http");
-    err << "nixos-exporter " << BuildInfo::Version << " listening on port " << server.port()
-        << " (" << scheme << ", " << where << "), collectors: " << names.join(QStringLiteral(", "))
-        << Qt::endl;
+    qCInfo(lcHttp).noquote() << "nixos-exporter" << BuildInfo::Version << "listening on port"
+                             << server.port() << QStringLiteral("(%1, %2), collectors:").arg(scheme, where)
+                             << names.join(QStringLiteral(", "));
     return app.exec();
 }

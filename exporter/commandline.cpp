@@ -12,6 +12,8 @@ const QString LockPathOption = QStringLiteral("flake.lock-path");
 const QString SupportedReleasesOption = QStringLiteral("flake.supported-releases");
 const QString WebConfigOption = QStringLiteral("web.config.file");
 const QString SystemdSocketOption = QStringLiteral("web.systemd-socket");
+const QString LogLevelOption = QStringLiteral("log.level");
+const QString LogFormatOption = QStringLiteral("log.format");
 const QString StoreRefreshOption = QStringLiteral("collector.store.refresh-interval");
 const QString UpgradeChannelOption = QStringLiteral("collector.upgrade.channel");
 const QString UpgradeBaseUrlOption = QStringLiteral("collector.upgrade.base-url");
@@ -71,6 +73,11 @@ CommandLine::CommandLine()
          QStringLiteral("file")},
         {SystemdSocketOption,
          QStringLiteral("Serve on the socket systemd passes (socket activation) instead of --listen.")},
+        {LogLevelOption,
+         QStringLiteral("Only log messages of this level or above: debug, info, warn, error (default info)."),
+         QStringLiteral("level")},
+        {LogFormatOption, QStringLiteral("Log format on stderr: logfmt or json (default logfmt)."),
+         QStringLiteral("format")},
     });
     for (const Collector &collector : Collectors::all()) {
         m_parser.addOption({EnablePrefix + collector.name,
@@ -125,6 +132,24 @@ bool CommandLine::applyFlags()
     }
     if (m_parser.isSet(RootOption))
         m_config.root = m_parser.value(RootOption);
+    if (m_parser.isSet(LogLevelOption)) {
+        const QString value = m_parser.value(LogLevelOption);
+        const std::optional<LogFormat::Level> level = LogFormat::parseLevel(value);
+        if (!level) {
+            m_error = QStringLiteral("--%1: %2").arg(LogLevelOption, LogFormat::levelError(value));
+            return false;
+        }
+        m_config.logLevel = *level;
+    }
+    if (m_parser.isSet(LogFormatOption)) {
+        const QString value = m_parser.value(LogFormatOption);
+        const std::optional<LogFormat::Format> format = LogFormat::parseFormat(value);
+        if (!format) {
+            m_error = QStringLiteral("--%1: %2").arg(LogFormatOption, LogFormat::formatError(value));
+            return false;
+        }
+        m_config.logFormat = *format;
+    }
     if (m_parser.isSet(LockPathOption))
         m_config.lockPath = m_parser.value(LockPathOption);
     if (m_parser.isSet(SupportedReleasesOption)) {

@@ -142,6 +142,33 @@ void applyCollector(ExporterConfig &config, const QString &name, const Entry &co
     }
 }
 
+// log: { level: debug|info|warn|error, format: logfmt|json }
+void applyLog(ExporterConfig &config, const Entry &section)
+{
+    if (section.second.IsNull())
+        return;
+    expectMap(section, QStringLiteral("log"));
+    for (const auto &entry : section.second) {
+        const QString key = keyOf(entry.first);
+        const QString path = QStringLiteral("log.") + key;
+        if (key == QLatin1String("level")) {
+            const QString value = scalarString(entry, path);
+            const std::optional<LogFormat::Level> level = LogFormat::parseLevel(value);
+            if (!level)
+                failValue(entry, QStringLiteral("%1: %2").arg(path, LogFormat::levelError(value)));
+            config.logLevel = *level;
+        } else if (key == QLatin1String("format")) {
+            const QString value = scalarString(entry, path);
+            const std::optional<LogFormat::Format> format = LogFormat::parseFormat(value);
+            if (!format)
+                failValue(entry, QStringLiteral("%1: %2").arg(path, LogFormat::formatError(value)));
+            config.logFormat = *format;
+        } else {
+            fail(entry.first, QStringLiteral("unknown key \"%1\" in log (known: level, format)").arg(key));
+        }
+    }
+}
+
 void apply(ExporterConfig &config, const YAML::Node &root)
 {
     if (root.IsNull())
@@ -168,8 +195,10 @@ void apply(ExporterConfig &config, const YAML::Node &root)
                                               .arg(name, Collectors::names().join(QStringLiteral(", "))));
                 applyCollector(config, name, collector);
             }
+        } else if (key == QLatin1String("log")) {
+            applyLog(config, entry);
         } else {
-            fail(entry.first, QStringLiteral("unknown key \"%1\" (known: listen_addr, collectors)").arg(key));
+            fail(entry.first, QStringLiteral("unknown key \"%1\" (known: listen_addr, collectors, log)").arg(key));
         }
     }
 }

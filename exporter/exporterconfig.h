@@ -2,6 +2,7 @@
 #pragma once
 
 #include "listenaddress.h"
+#include "logformat.h"
 #include "upgradechecker.h"
 
 #include <QMap>
@@ -20,6 +21,8 @@ struct ExporterConfig
     QString root = QStringLiteral("/");
     qint64 storeRefreshMs = 5 * 60'000;  // collectors.store.refresh_interval
     UpgradeChecker::Settings upgrade;    // collectors.upgrade.*
+    LogFormat::Level logLevel = LogFormat::Level::Info;       // log.level
+    LogFormat::Format logFormat = LogFormat::Format::Logfmt;  // log.format
 
     // NixOS releases are written YY.MM.
     static bool areReleases(const QStringList &releases);
@@ -34,6 +37,7 @@ struct ExporterConfig
     //     flake: { enabled: false, lock_path: "/etc/nixos/flake.lock", supported_releases: ["26.05"] }
     //     store: { enabled: false, refresh_interval: 5m }
     //     upgrade: { enabled: false, channel: nixos-24.11, base_url: ..., url: ..., interval: 6h, timeout: 30s }
+    //   log: { level: info, format: logfmt }
     // Unknown keys, wrong types and bad addresses are errors naming the file, line and key.
     bool loadYaml(const QString &fileName, QString *error);
     // The same from text already in memory; fileName is only used in messages.

@@ -9,6 +9,7 @@
 #include "webconfig.h"
 
 #include <QHttpServer>
+#include <QLoggingCategory>
 #include <QObject>
 #include <QSslConfiguration>
 #include <QTcpServer>
@@ -16,6 +17,8 @@
 #include <optional>
 
 class StatusMonitor;
+
+Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 
 // Serves the monitor's latest snapshot over HTTP: /metrics (Prometheus text format),
 // /status (JSON) and / (a landing page). Requests only render what the monitor holds; they

@@ -183,7 +183,8 @@ void UpgradeChecker::report(const QString &error, double seconds)
         m_backoffMs = m_settings.initialBackoffMs;
         schedule(m_settings.intervalMs);
     } else {
-        qCWarning(lcUpgrade).noquote()
+        // The collector's failure is logged once, by CollectorLog; each retry only at debug.
+        qCDebug(lcUpgrade).noquote()
             << "upgrade check failed:" << status.error << "- next try in" << m_backoffMs / 1000.0 << "s";
         schedule(m_backoffMs);
         m_backoffMs =

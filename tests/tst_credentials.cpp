@@ -176,7 +176,7 @@ void TestCredentials::upgradeUrlInStatusAndLog()
     QVERIFY2(!status.contains("UpgradeS3cret") && !status.contains("UpgradeTok3n"), status.constData());
 
     QByteArray log;
-    QTRY_VERIFY_WITH_TIMEOUT((log += exporter.process().readAllStandardError()).contains("upgrade check failed"), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT((log += exporter.process().readAllStandardError()).contains("collector upgrade failed"), 10'000);
     QVERIFY2(log.contains("/nixos-26.05/git-revision?token=REDACTED"), log.constData());
     QVERIFY2(!log.contains("UpgradeS3cret") && !log.contains("UpgradeTok3n"), log.constData());
 }
