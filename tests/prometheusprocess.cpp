@@ -10,7 +10,6 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QThread>
-#include <QUrlQuery>
 
 namespace {
 quint16 freePort()
@@ -69,7 +68,9 @@ bool PrometheusProcess::start(const QList<quint16> &exporterPorts)
 QJsonArray PrometheusProcess::query(const QString &promql)
 {
     QUrl url(QStringLiteral("http://127.0.0.1:%1/api/v1/query").arg(m_port));
-    url.setQuery(QUrlQuery{{QStringLiteral("query"), promql}});
+    // Percent-encode everything: QUrlQuery leaves '+' as it is, which Prometheus (Go's form
+    // parser) reads as a space, so "1 + 1" or a regex ".+" would arrive changed.
+    url.setQuery(QStringLiteral("query=") + QString::fromLatin1(QUrl::toPercentEncoding(promql)), QUrl::StrictMode);
     QNetworkReply *reply = m_network.get(QNetworkRequest(url));
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);

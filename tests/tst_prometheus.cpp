@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: MIT
-// End to end: a real Prometheus server scrapes nixos-exporter on the golden fixture, and what
-// Prometheus stores is what the fixture says.
+// End to end: a real Prometheus server scrapes nixos-exporter on the golden fixture (with a Nix
+// database and a local channel server, so every collector is on), and what Prometheus stores is
+// what the fixture says; every dashboard query returns data from it.
 #include "exporterprocess.h"
+#include "fakehttpserver.h"
 #include "goldenfixture.h"
+#include "nixstoredb.h"
 #include "prometheusprocess.h"
 #include "requiredtool.h"
 
+#include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -23,6 +29,7 @@ private Q_SLOTS:
     void flakeSeries();
     void collectorHealth();
     void dashboardQueriesReturnData();
+    void fleetOverviewHasOneRowPerInstance();
 
 private:
     QJsonArray query(const QString &promql) { return m_prometheus.query(promql); }
@@ -30,6 +37,7 @@ private:
     FixtureTree m_tree;
     ExporterProcess m_exporter;
     PrometheusProcess m_prometheus;
+    FakeHttpServer m_channel;
 };
 
 void TestPrometheus::initTestCase()
@@ -37,9 +45,23 @@ void TestPrometheus::initTestCase()
     QString prometheus;
     NIXOS_REQUIRE_TOOL(prometheus, "prometheus", "prometheus", "prometheus");
     GoldenFixture::build(m_tree);
-    QVERIFY2(m_exporter.start({QStringLiteral("--root"), m_tree.root(), QStringLiteral("--collector.flake")}),
+    QVERIFY(QDir().mkpath(m_tree.hostPath(QStringLiteral("/nix/var/nix/db"))));
+    const NixStoreDb::Result db = NixStoreDb::create(m_tree.hostPath(QStringLiteral("/nix/var/nix/db/db.sqlite")), 500);
+    QVERIFY2(db.error.isEmpty(), qPrintable(db.error));
+    m_tree.symlink(QStringLiteral("/nix/var/nix/gcroots/auto/abc"), QStringLiteral("/root/result"));
+    m_tree.symlink(QStringLiteral("/root/result"), QStringLiteral("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x"));
+    // The channel has moved on from the fixture's nixpkgs (2026-08-09): an upgrade is pending.
+    m_channel.setAnswer({200, "1111111111111111111111111111111111111111\n", {{"Last-Modified", "Mon, 24 Aug 2026 12:00:00 GMT"}}});
+    QVERIFY2(m_exporter.start({QStringLiteral("--root"), m_tree.root(), QStringLiteral("--collector.flake"),
+                               QStringLiteral("--collector.store"), QStringLiteral("--collector.upgrade"),
+                               QStringLiteral("--collector.upgrade.base-url=") + m_channel.baseUrl()}),
              qPrintable(m_exporter.error()));
     QVERIFY2(m_prometheus.start({m_exporter.port()}), qPrintable(m_prometheus.error()));
+    // The channel server answers in this event loop (query() runs one): wait until a scrape has
+    // every collector's figures, however loaded the machine is.
+    QTRY_VERIFY_WITH_TIMEOUT(!query(QStringLiteral("nixos_upgrade_pending")).isEmpty(), 60'000);
+    // Two samples at least, for the panels that compute a change (delta).
+    QTRY_VERIFY_WITH_TIMEOUT(!query(QStringLiteral("count_over_time(nixos_store_size_bytes[1h]) > 1")).isEmpty(), 60'000);
 }
 
 namespace {
@@ -95,7 +117,9 @@ void TestPrometheus::flakeSeries()
 
 void TestPrometheus::collectorHealth()
 {
-    QCOMPARE(value(query(QStringLiteral("min(nixos_exporter_collector_success)"))), QStringLiteral("1"));
+    QTRY_COMPARE_WITH_TIMEOUT(value(query(QStringLiteral("min(nixos_exporter_collector_success)"))), QStringLiteral("1"),
+                              60'000);
+    QCOMPARE(value(query(QStringLiteral("count(nixos_exporter_collector_success)"))), QStringLiteral("4"));
     QCOMPARE(query(QStringLiteral("nixos_exporter_build_info")).size(), 1);
 }
 
@@ -175,21 +199,164 @@ void TestPrometheus::dashboardQueriesReturnData()
         QCOMPARE(panel[QStringLiteral("datasource")][QStringLiteral("uid")].toString(), QStringLiteral("${datasource}"));
         const QJsonArray targets = panel[QStringLiteral("targets")].toArray();
         QVERIFY2(!targets.isEmpty(), qPrintable(QStringLiteral("panel \"%1\" has no queries").arg(title)));
+        const bool table = panel[QStringLiteral("type")].toString() == QLatin1String("table");
+        // A table of several queries is joined into one row per instance (Grafana's merge
+        // transformation): every query gives one series per instance, labelled job and
+        // instance only, as an instant table.
+        const bool joined = table && targets.size() > 1;
+        if (joined) {
+            const QJsonArray transformations = panel[QStringLiteral("transformations")].toArray();
+            QVERIFY2(!transformations.isEmpty()
+                         && transformations.at(0)[QStringLiteral("id")].toString() == QLatin1String("merge"),
+                     qPrintable(QStringLiteral("table \"%1\" has several queries but does not merge them").arg(title)));
+        }
+        QStringList refIds;
         for (const QJsonValue &target : targets) {
+            const QString refId = target[QStringLiteral("refId")].toString();
+            QVERIFY2(!refId.isEmpty() && !refIds.contains(refId),
+                     qPrintable(QStringLiteral("panel \"%1\": refId \"%2\" missing or twice").arg(title, refId)));
+            refIds.append(refId);
+            // Legends name the instance: a fleet's series must be told apart.
+            if (!table)
+                QVERIFY2(target[QStringLiteral("legendFormat")].toString().contains(QLatin1String("{{instance}}")),
+                         qPrintable(QStringLiteral("panel \"%1\" %2: the legend does not name the instance").arg(title, refId)));
             const QString expr = substitute(target[QStringLiteral("expr")].toString());
             QVERIFY2(!expr.isEmpty() && !expr.contains(QLatin1Char('$')),
                      qPrintable(QStringLiteral("panel \"%1\": unknown variable or no query: %2").arg(title, expr)));
-            QVERIFY2(!query(expr).isEmpty(),
+            const QJsonArray result = query(expr);
+            QVERIFY2(!result.isEmpty(),
                      qPrintable(QStringLiteral("panel \"%1\" returns no data: %2").arg(title, expr)));
+            if (joined) {
+                QVERIFY2(target[QStringLiteral("format")].toString() == QLatin1String("table")
+                             && target[QStringLiteral("instant")].toBool(),
+                         qPrintable(QStringLiteral("table \"%1\" %2: not an instant table query").arg(title, refId)));
+                QStringList instances;
+                for (const QJsonValue &series : result) {
+                    const QStringList labels = series[QStringLiteral("metric")].toObject().keys();
+                    QVERIFY2(labels == (QStringList{QStringLiteral("instance"), QStringLiteral("job")}),
+                             qPrintable(QStringLiteral("table \"%1\" %2: labels %3, expected instance and job (aggregate "
+                                                       "by (job, instance)): %4")
+                                            .arg(title, refId, labels.join(u','), expr)));
+                    instances.append(series[QStringLiteral("metric")][QStringLiteral("instance")].toString());
+                }
+                QVERIFY2(instances.removeDuplicates() == 0,
+                         qPrintable(QStringLiteral("table \"%1\" %2: several rows for one instance").arg(title, refId)));
+            }
             ++queries;
         }
     }
-    // One row per concern.
-    QCOMPARE(rows.size(), 4);
+    // The fleet first, then one row per concern.
+    QCOMPARE(rows.size(), 6);
+    QVERIFY2(rows.first().startsWith(QLatin1String("Fleet")), qPrintable(rows.join(u',')));
     for (const QString &concern : {QStringLiteral("Reboot"), QStringLiteral("Generation"), QStringLiteral("Flake"),
-                                   QStringLiteral("Collector")})
+                                   QStringLiteral("Store"), QStringLiteral("Collector")})
         QVERIFY2(!rows.filter(concern).isEmpty(), qPrintable(concern + QStringLiteral(" row missing: ") + rows.join(u',')));
     qInfo("%d panel queries return data", queries);
+}
+
+// The fleet overview: one table row per instance, its columns from several queries. What a
+// column shows for the golden fixture, after the value mappings Grafana applies.
+void TestPrometheus::fleetOverviewHasOneRowPerInstance()
+{
+    QFile file(QStringLiteral(NIXOS_SOURCE_DIR "/nix/dashboards/nixos.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QJsonObject fleet;
+    for (const QJsonValue &panel : QJsonDocument::fromJson(file.readAll())[QStringLiteral("panels")].toArray()) {
+        if (panel[QStringLiteral("type")].toString() == QLatin1String("table")
+            && panel[QStringLiteral("title")].toString() == QLatin1String("Fleet overview"))
+            fleet = panel.toObject();
+    }
+    QVERIFY2(!fleet.isEmpty(), "no table \"Fleet overview\"");
+
+    // Column name and value mappings per query: the overrides on "Value #<refId>".
+    QMap<QString, QJsonObject> columns;
+    for (const QJsonValue &entry : fleet[QStringLiteral("fieldConfig")][QStringLiteral("overrides")].toArray()) {
+        const QString field = entry[QStringLiteral("matcher")][QStringLiteral("options")].toString();
+        QJsonObject properties;
+        for (const QJsonValue &property : entry[QStringLiteral("properties")].toArray())
+            properties.insert(property[QStringLiteral("id")].toString(), property[QStringLiteral("value")]);
+        columns.insert(field, properties);
+    }
+    const auto shown = [](const QJsonObject &column, const QString &value) {
+        for (const QJsonValue &mapping : column[QStringLiteral("mappings")].toArray()) {
+            const QJsonValue text = mapping[QStringLiteral("options")][value][QStringLiteral("text")];
+            if (text.isString())
+                return text.toString();
+        }
+        return value;
+    };
+
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 channelHead = QDateTime::fromString(QStringLiteral("2026-08-24T12:00:00Z"), Qt::ISODate).toSecsSinceEpoch();
+    const qint64 nixpkgs = 1786245335; // the fixture lock's nixpkgs lastModified
+    QStringList reasons;
+    const QJsonArray reasonSeries = query(QStringLiteral("nixos_reboot_required_reason == 1"));
+    for (qsizetype i = 0; i < reasonSeries.size(); ++i)
+        reasons.append(label(reasonSeries, QStringLiteral("reason"), int(i)));
+
+    QMap<QString, QString> row;
+    for (const QJsonValue &target : fleet[QStringLiteral("targets")].toArray()) {
+        const QString refId = target[QStringLiteral("refId")].toString();
+        QString expr = target[QStringLiteral("expr")].toString();
+        expr.replace(QStringLiteral("$job"), QStringLiteral("nixos")).replace(QStringLiteral("$instance"), QStringLiteral(".+"));
+        const QJsonArray result = query(expr);
+        QVERIFY2(result.size() == 1, qPrintable(QStringLiteral("%1: %2 series, not 1 (one instance scraped): %3")
+                                                    .arg(refId).arg(result.size()).arg(expr)));
+        const QJsonObject column = columns.value(QStringLiteral("Value #") + refId);
+        const QString name = column[QStringLiteral("displayName")].toString();
+        QVERIFY2(!name.isEmpty(), qPrintable(QStringLiteral("query %1 has no column name").arg(refId)));
+        row.insert(name, shown(column, value(result)));
+    }
+    QCOMPARE(row.keys(), (QStringList{"Behind channel", "Exporter", "Failing collectors", "Generation",
+                                      "Reboot required", "Upgrade pending", "Why", "nixpkgs age"}));
+    QCOMPARE(row[QStringLiteral("Exporter")], QStringLiteral("up"));
+    QCOMPARE(row[QStringLiteral("Generation")], QStringLiteral("47"));
+    QCOMPARE(row[QStringLiteral("Reboot required")], QStringLiteral("yes"));
+    QCOMPARE(row[QStringLiteral("Upgrade pending")], QStringLiteral("yes"));
+    QCOMPARE(row[QStringLiteral("Behind channel")].toLongLong(), channelHead - nixpkgs);
+    QCOMPARE(row[QStringLiteral("Failing collectors")], QStringLiteral("none"));
+    QVERIFY2(qAbs(row[QStringLiteral("nixpkgs age")].toDouble() - double(now - nixpkgs)) < 120,
+             qPrintable(row[QStringLiteral("nixpkgs age")]));
+    QStringList why = row[QStringLiteral("Why")].split(QStringLiteral(", "));
+    why.sort();
+    reasons.sort();
+    QCOMPARE(why, reasons);
+
+    // "Why" sums one bit per reason; its mapping names the reasons of every sum, and the bits
+    // cover every reason the exporter knows (all of them are series, 0 or 1).
+    QString whyRef;
+    for (auto it = columns.cbegin(); it != columns.cend(); ++it) {
+        if (it.value()[QStringLiteral("displayName")].toString() == QLatin1String("Why"))
+            whyRef = it.key().mid(QStringLiteral("Value #").size());
+    }
+    QString whyExpr;
+    for (const QJsonValue &target : fleet[QStringLiteral("targets")].toArray()) {
+        if (target[QStringLiteral("refId")].toString() == whyRef)
+            whyExpr = target[QStringLiteral("expr")].toString();
+    }
+    static const QRegularExpression bit(QStringLiteral(R"re(reason="([a-z-]+)"[^}]*\} \* (\d+)\))re"));
+    QMap<int, QString> bits;
+    for (QRegularExpressionMatchIterator it = bit.globalMatch(whyExpr); it.hasNext();) {
+        const QRegularExpressionMatch match = it.next();
+        bits.insert(match.captured(2).toInt(), match.captured(1));
+    }
+    QStringList known;
+    const QJsonArray all = query(QStringLiteral("nixos_reboot_required_reason"));
+    for (qsizetype i = 0; i < all.size(); ++i)
+        known.append(label(all, QStringLiteral("reason"), int(i)));
+    QStringList inBits = bits.values();
+    known.sort();
+    inBits.sort();
+    QCOMPARE(inBits, known);
+    const QJsonObject whyColumn = columns.value(QStringLiteral("Value #") + whyRef);
+    for (int sum = 0; sum < (1 << bits.size()); ++sum) {
+        QStringList named;
+        for (auto it = bits.cbegin(); it != bits.cend(); ++it) {
+            if (sum & it.key())
+                named.append(it.value());
+        }
+        QCOMPARE(shown(whyColumn, QString::number(sum)), named.isEmpty() ? QStringLiteral("-") : named.join(QStringLiteral(", ")));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestPrometheus)
