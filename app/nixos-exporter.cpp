@@ -80,6 +80,7 @@ int main(int argc, char *argv[])
     }
 
     ExporterServer server(monitor, collectors);
+    server.setCollectorOptions(config.collectorOptions);
     QString error;
     if (commandLine.webConfig() && !server.setWebConfig(*commandLine.webConfig(), &error)) {
         err << "nixos-exporter: " << error << '\n';

@@ -80,15 +80,21 @@ void writeSystem(Writer &out, const QJsonObject &status)
         if (!current.isNull() && generation[QStringLiteral("number")].toInt() == current.toInt())
             built = QStringLiteral(", built %1 ago").arg(StatusText::age(now - generation[QStringLiteral("created")].toInteger()));
     }
+    // What is not known says so, rather than being left out (which reads as "nothing to say").
+    const QString unknown = QStringLiteral("unknown");
     if (system[QStringLiteral("current_system")].isNull())
-        out.field(QStringLiteral("running"), out.paint(QStringLiteral("unreadable"), Colour::Red));
+        out.field(QStringLiteral("running"), out.paint(QStringLiteral("unknown (running system unreadable)"), Colour::Red));
     else
         out.field(QStringLiteral("running"), describeSystem(current, system[QStringLiteral("current_system")].toObject(), built));
     if (!system[QStringLiteral("booted_system")].isNull())
         out.field(QStringLiteral("booted"), describeSystem(system[QStringLiteral("booted_generation")],
                                                             system[QStringLiteral("booted_system")].toObject()));
+    else
+        out.field(QStringLiteral("booted"), unknown);
     if (!system[QStringLiteral("default_generation")].isNull())
         out.field(QStringLiteral("default"), QStringLiteral("generation %1").arg(system[QStringLiteral("default_generation")].toInt()));
+    else
+        out.field(QStringLiteral("default"), unknown);
     const QJsonValue reboot = system[QStringLiteral("reboot_required")];
     out.field(QStringLiteral("reboot"), reboot.isNull() ? QStringLiteral("unknown (no booted system)")
                                         : reboot.toBool() ? out.paint(QStringLiteral("required"), Colour::Yellow)
@@ -100,6 +106,8 @@ void writeSystem(Writer &out, const QJsonObject &status)
                                  .toString(QStringLiteral("yyyy-MM-dd"));
         out.field(QStringLiteral("nixpkgs"), out.paint(QStringLiteral("%1 old").arg(StatusText::age(age)), ageColour(age))
                                                  + QStringLiteral(" (%1)").arg(date));
+    } else {
+        out.field(QStringLiteral("nixpkgs"), unknown);
     }
 }
 
@@ -139,8 +147,12 @@ QString bytes(double size)
 void writeStore(Writer &out, const QJsonObject &status)
 {
     const QJsonValue store = status[QStringLiteral("store")];
-    if (!store.isObject() || store[QStringLiteral("size_bytes")].isNull())
+    if (!store.isObject())
+        return;  // not read
+    if (store[QStringLiteral("size_bytes")].isNull() || store[QStringLiteral("path_count")].isNull()) {
+        out.field(QStringLiteral("store"), QStringLiteral("unknown"));
         return;
+    }
     QString text = QStringLiteral("%1 in %2 paths")
                        .arg(bytes(store[QStringLiteral("size_bytes")].toDouble()))
                        .arg(store[QStringLiteral("path_count")].toInteger());
@@ -176,7 +188,7 @@ void writeFlake(Writer &out, const QJsonObject &status)
         width = std::max(width, input[QStringLiteral("name")].toString().size());
     for (const QJsonObject &input : std::as_const(sorted)) {
         const QJsonValue age = input[QStringLiteral("age_seconds")];
-        const QString ageText = age.isNull() ? QStringLiteral("-") : StatusText::age(age.toInteger());
+        const QString ageText = age.isNull() ? QStringLiteral("unknown") : StatusText::age(age.toInteger());
         const QString source = flakeReference(input);
         out.line(QStringLiteral("  %1 %2 %3 %4")
                      .arg(input[QStringLiteral("name")].toString().leftJustified(width),

@@ -65,6 +65,13 @@ std::optional<int> generationWithStorePath(const QList<Generation> &generations,
 GenerationState scan(const SystemLayout &layout)
 {
     GenerationState state;
+    // A missing or unreadable profiles directory says nothing about how many generations
+    // there are: unknown, not none.
+    const std::optional<QString> profiles = layout.resolve(SystemLayout::ProfilesDir);
+    const QFileInfo profilesInfo(profiles ? layout.hostPath(*profiles) : QString());
+    state.generationsListed = profiles && profilesInfo.isDir() && profilesInfo.isReadable();
+    if (!state.generationsListed)
+        state.problems.append(QStringLiteral("%1: not a readable directory").arg(SystemLayout::ProfilesDir));
     for (const QString &name : layout.listDirectory(SystemLayout::ProfilesDir)) {
         if (const std::optional<int> number = generationNumber(name))
             state.generations.append(readGeneration(

@@ -15,6 +15,8 @@
 struct GenerationState
 {
     QList<Generation> generations;                  // ascending by number
+    bool generationsListed = false;                 // false: the profiles directory could not
+                                                    // be listed, so the generations are unknown
     std::optional<SystemClosure> currentSystem;     // /run/current-system
     std::optional<SystemClosure> bootedSystem;      // /run/booted-system
     std::optional<int> currentGeneration;           // generation equal to currentSystem

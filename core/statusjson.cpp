@@ -43,13 +43,14 @@ QJsonValue closureJson(const std::optional<SystemClosure> &closure)
 
 QJsonObject sourceJson(const SourceStatus &status)
 {
+    // A source that is not read has taken no time: its duration is unknown, not 0.
     return {{QStringLiteral("enabled"), status.enabled},
             {QStringLiteral("ok"), status.ok},
             {QStringLiteral("error"), text(status.error)},
-            {QStringLiteral("duration_seconds"), status.seconds}};
+            {QStringLiteral("duration_seconds"), status.enabled ? QJsonValue(status.seconds) : QJsonValue(QJsonValue::Null)}};
 }
 
-QJsonObject generationsJson(const GenerationState &state, qint64 now)
+QJsonObject generationsJson(const GenerationState &state, bool read, qint64 now)
 {
     QJsonArray generations;
     for (const Generation &generation : state.generations) {
@@ -59,15 +60,18 @@ QJsonObject generationsJson(const GenerationState &state, qint64 now)
         object.insert(QStringLiteral("age_seconds"), now - generation.created);
         generations.append(object);
     }
+    // Without both systems there is nothing to compare: the reasons are unknown, not none.
     QJsonValue rebootRequired = QJsonValue::Null;
-    QJsonArray reasons;
+    QJsonValue reasonsValue = QJsonValue::Null;
     if (state.bootedSystem && state.currentSystem) {
         const QList<RebootReason> found = RebootCheck::reasons(*state.bootedSystem, *state.currentSystem);
         rebootRequired = !found.isEmpty();
+        QJsonArray reasons;
         for (const RebootReason &reason : found)
             reasons.append(QJsonObject{{QStringLiteral("part"), RebootCheck::partName(reason.part)},
                                        {QStringLiteral("booted"), reason.booted},
                                        {QStringLiteral("current"), reason.current}});
+        reasonsValue = reasons;
     }
     return {
         {QStringLiteral("current_generation"), optional(state.currentGeneration)},
@@ -76,13 +80,15 @@ QJsonObject generationsJson(const GenerationState &state, qint64 now)
         {QStringLiteral("current_system"), closureJson(state.currentSystem)},
         {QStringLiteral("booted_system"), closureJson(state.bootedSystem)},
         {QStringLiteral("reboot_required"), rebootRequired},
-        {QStringLiteral("reboot_reasons"), reasons},
-        {QStringLiteral("generations"), generations},
+        {QStringLiteral("reboot_reasons"), reasonsValue},
+        // A failed read (no running system) or an unreadable profiles directory lists no
+        // generations: how many there are is unknown, not none.
+        {QStringLiteral("generations"), read && state.generationsListed ? QJsonValue(generations) : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("problems"), QJsonArray::fromStringList(state.problems)},
     };
 }
 
-QJsonObject flakeJson(const FlakeState &flake, qint64 now)
+QJsonObject flakeJson(const FlakeState &flake, bool read, qint64 now)
 {
     QJsonArray inputs;
     for (const FlakeInput &input : flake.lock.inputs) {
@@ -108,11 +114,12 @@ QJsonObject flakeJson(const FlakeState &flake, qint64 now)
                                    {QStringLiteral("release"), text(input.release)},
                                    {QStringLiteral("official"), input.official},
                                    {QStringLiteral("maintained"), input.maintained}});
+    // A lock that could not be read has unknown inputs, not none.
     return {{QStringLiteral("lock_path"), text(flake.lockPath)},
-            {QStringLiteral("nixpkgs_inputs"), nixpkgs},
+            {QStringLiteral("nixpkgs_inputs"), read ? QJsonValue(nixpkgs) : QJsonValue(QJsonValue::Null)},
             {QStringLiteral("lock_version"), flake.lock.version ? QJsonValue(flake.lock.version)
                                                                 : QJsonValue(QJsonValue::Null)},
-            {QStringLiteral("inputs"), inputs}};
+            {QStringLiteral("inputs"), read ? QJsonValue(inputs) : QJsonValue(QJsonValue::Null)}};
 }
 
 QJsonValue storeJson(const Snapshot &snapshot)
@@ -170,9 +177,10 @@ QJsonObject toJson(const Snapshot &snapshot, const Assessment &assessment, qint6
                                                {QStringLiteral("flake"), sourceJson(snapshot.flakeStatus)},
                                                {QStringLiteral("store"), sourceJson(snapshot.storeStatus)},
                                                {QStringLiteral("upgrade"), sourceJson(snapshot.upgradeStatus)}}},
-        {QStringLiteral("system"), generationsJson(snapshot.generations, now)},
-        {QStringLiteral("flake"), snapshot.flakeStatus.enabled ? QJsonValue(flakeJson(snapshot.flake, now))
-                                                               : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("system"), generationsJson(snapshot.generations, snapshot.generationStatus.ok, now)},
+        {QStringLiteral("flake"), snapshot.flakeStatus.enabled
+                                      ? QJsonValue(flakeJson(snapshot.flake, snapshot.flakeStatus.ok, now))
+                                      : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("nixpkgs"),
          QJsonObject{{QStringLiteral("timestamp"), optional(nixpkgs)},
                      {QStringLiteral("age_seconds"), nixpkgs ? QJsonValue(now - *nixpkgs) : QJsonValue(QJsonValue::Null)}}},

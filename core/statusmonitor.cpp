@@ -3,13 +3,17 @@
 
 #include "flakelocklocator.h"
 
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
+
+#include <sys/stat.h>
 
 Q_LOGGING_CATEGORY(lcMonitor, "nixos.core.monitor", QtInfoMsg)
 
 StatusMonitor::StatusMonitor(const SystemLayout &layout, const Settings &settings, QObject *parent)
-    : QObject(parent), m_layout(layout), m_settings(settings)
+    : QObject(parent), m_layout(layout), m_settings(settings), m_rootHost(QDir::cleanPath(layout.root()))
 {
     qRegisterMetaType<Snapshot>();
     m_debounce.setSingleShot(true);
@@ -22,7 +26,13 @@ StatusMonitor::StatusMonitor(const SystemLayout &layout, const Settings &setting
         m_storeDue = true;
         scanNow();
     });
-    connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, &StatusMonitor::requestRescan);
+    connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, [this](const QString &path) {
+        // The root's parent is watched only to see the root renamed away or replaced; its
+        // other entries are none of our business.
+        if (path == m_rootParent && fileId(m_rootHost) == m_rootId)
+            return;
+        requestRescan();
+    });
     connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, &StatusMonitor::requestRescan);
     m_scanContext.moveToThread(&m_scanThread);
     m_scanThread.setObjectName(QStringLiteral("snapshot scanner"));
@@ -114,12 +124,43 @@ void StatusMonitor::applyScan(Snapshot snapshot)
     }
 }
 
+StatusMonitor::FileId StatusMonitor::fileId(const QString &hostPath)
+{
+    struct stat info;
+    if (::stat(QFile::encodeName(hostPath).constData(), &info) != 0)
+        return {};
+    return {quint64(info.st_dev), quint64(info.st_ino)};
+}
+
+QString StatusMonitor::watchablePath(QString systemPath) const
+{
+    // A missing directory cannot be watched; its nearest existing parent can, and sees it
+    // made again. Parents are taken as the system sees them (links resolve inside the root).
+    for (;;) {
+        if (const std::optional<QString> resolved = m_layout.resolve(systemPath)) {
+            const QString host = m_layout.hostPath(*resolved);
+            if (QFileInfo::exists(host))
+                return host;
+        }
+        if (systemPath == QLatin1String("/"))
+            break;
+        systemPath = QFileInfo(systemPath).path();
+    }
+    // The root itself is gone: watch where it would come back.
+    QString host = m_rootHost;
+    while (!QFileInfo::exists(host) && host != QLatin1String("/"))
+        host = QFileInfo(host).path();
+    return host;
+}
+
 void StatusMonitor::updateWatches()
 {
     // Directories, not the links: nixos-rebuild replaces /run/current-system and adds
-    // system-N-link by rename, which only the parent directory sees. The lock is watched as a
-    // file too, for editors that rewrite it in place.
-    QStringList wanted{m_layout.hostPath(QStringLiteral("/run")), m_layout.hostPath(SystemLayout::ProfilesDir)};
+    // system-N-link by rename, which only the parent directory sees. The root is watched so
+    // that its own disappearance is seen. The lock is watched as a file too, for editors that
+    // rewrite it in place.
+    QStringList directories{QStringLiteral("/"), QStringLiteral("/run"), SystemLayout::ProfilesDir};
+    QStringList wanted;
     if (m_settings.read.flake) {
         const QString lock = m_snapshot.flake.lockPath.isEmpty()
                                  ? FlakeLockLocator::locate(m_layout, m_settings.read.lockPath)
@@ -127,18 +168,51 @@ void StatusMonitor::updateWatches()
         // Without a lock yet, watch where one would appear.
         const QStringList locks = lock.isEmpty() ? FlakeLockLocator::candidates() : QStringList{lock};
         for (const QString &path : locks) {
-            for (const QString &watched : {QFileInfo(path).path(), path}) {
-                if (const std::optional<QString> resolved = m_layout.resolve(watched))
-                    wanted.append(m_layout.hostPath(*resolved));
-            }
+            directories.append(QFileInfo(path).path());
+            if (const std::optional<QString> resolved = m_layout.resolve(path))
+                wanted.append(m_layout.hostPath(*resolved));
+        }
+    }
+    for (const QString &directory : std::as_const(directories))
+        wanted.append(watchablePath(directory));
+    // Qt does not report a watched directory being renamed (IN_MOVE_SELF), and the watches
+    // inside a renamed root follow it away: below "/", the root's parent sees the root go and
+    // come back (mv root root.old; mv root.new root).
+    if (m_rootHost != QLatin1String("/")) {
+        m_rootParent = QFileInfo(m_rootHost).path();
+        m_rootId = fileId(m_rootHost);
+        QString parent = m_rootParent;
+        while (!QFileInfo::exists(parent) && parent != QLatin1String("/"))
+            parent = QFileInfo(parent).path();
+        wanted.append(parent);
+    }
+    wanted.removeDuplicates();
+
+    // Re-arm: drop watches that are no longer wanted (a parent watched while a directory was
+    // missing) or whose path now names another file than the watch follows. A few stat calls.
+    for (const QString &path : m_watcher.directories() + m_watcher.files()) {
+        if (!wanted.contains(path) || fileId(path) != m_watched.value(path)) {
+            m_watcher.removePath(path);
+            m_watched.remove(path);
         }
     }
     const QStringList watched = m_watcher.directories() + m_watcher.files();
-    QStringList missing;
+    bool added = false;
     for (const QString &path : std::as_const(wanted)) {
-        if (!watched.contains(path) && QFileInfo::exists(path))
-            missing.append(path);
+        if (watched.contains(path))
+            continue;
+        // The identity before the watch: if the path is replaced in between, the next scan
+        // sees a mismatch and watches it again.
+        const FileId id = fileId(path);
+        if (id != FileId() && m_watcher.addPath(path)) {
+            m_watched.insert(path, id);
+            added = true;
+        }
     }
-    if (!missing.isEmpty())
-        m_watcher.addPaths(missing);
+    // A change between this scan's read and the new watch was seen by neither: read again.
+    if (added && m_armed) {
+        qCDebug(lcMonitor) << "watches re-armed";
+        requestRescan();
+    }
+    m_armed = true;
 }

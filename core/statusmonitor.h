@@ -7,13 +7,16 @@
 
 #include <QFileSystemWatcher>
 
+#include <QHash>
 #include <QObject>
 #include <QThread>
 #include <QTimer>
 
 // Keeps the latest Snapshot of a system fresh: rescans soon after a watched directory
 // changes (debounced, so a nixos-rebuild's burst of changes costs one scan) and on a
-// periodic timer as a safety net for changes that inotify cannot see. Scans run on a thread
+// periodic timer as a safety net for changes that inotify cannot see. Every scan re-arms the
+// watches: a watched directory that vanished is replaced by a watch on its nearest existing
+// parent (which sees it come back), and one that came back is watched again. Scans run on a thread
 // of their own, one at a time, so the thread that owns the monitor (and serves requests)
 // never waits on the disk.
 class StatusMonitor : public QObject
@@ -54,7 +57,19 @@ private:
     void scanNow();
     void applyScan(Snapshot snapshot);
     void updateWatches();
+    QString watchablePath(QString systemPath) const;
     ReadOptions scanOptions();
+
+    // The file (device and inode) a watched path named when its watch was added. inotify
+    // watches an inode, not a name: a directory deleted or renamed and made again is a new
+    // inode the old watch never sees.
+    struct FileId
+    {
+        quint64 device = 0;
+        quint64 inode = 0;
+        bool operator==(const FileId &) const = default;
+    };
+    static FileId fileId(const QString &hostPath);
 
     const SystemLayout m_layout;
     const Settings m_settings;
@@ -68,4 +83,9 @@ private:
     QObject m_scanContext;  // lives in m_scanThread; scans are queued to it
     bool m_scanning = false;
     bool m_rescanPending = false;
+    QHash<QString, FileId> m_watched;  // host path -> the file it named when watched
+    const QString m_rootHost;          // the layout's root on this machine
+    QString m_rootParent;              // its parent, watched for the root's renames
+    FileId m_rootId;                   // the root when the watches were last armed
+    bool m_armed = false;              // the first watches are set
 };

@@ -18,7 +18,7 @@ QString plural(qint64 count, const char *unit)
 QString generationPart(const GenerationState &state)
 {
     if (!state.currentSystem)
-        return QStringLiteral("running system unreadable");
+        return QStringLiteral("generation unknown (running system unreadable)");
     QString text = state.currentGeneration ? QStringLiteral("generation %1").arg(*state.currentGeneration)
                                            : QStringLiteral("running system is no generation");
     if (state.bootedGeneration && state.bootedGeneration != state.currentGeneration)
@@ -26,11 +26,13 @@ QString generationPart(const GenerationState &state)
     return text;
 }
 
-std::optional<QString> nixpkgsPart(const Snapshot &snapshot, qint64 now)
+// Said even when unknown (no flake input date, no readable label): silence would read as
+// "nothing to worry about".
+QString nixpkgsPart(const Snapshot &snapshot, qint64 now)
 {
     const std::optional<qint64> nixpkgs = snapshot.nixpkgsTimestamp();
     if (!nixpkgs)
-        return std::nullopt;
+        return QStringLiteral("nixpkgs age unknown");
     return QStringLiteral("nixpkgs %1 old").arg(age(now - *nixpkgs));
 }
 
@@ -53,9 +55,7 @@ QString age(qint64 seconds)
 
 QString summary(const Snapshot &snapshot, const Assessment &assessment, qint64 now)
 {
-    QStringList parts{generationPart(snapshot.generations)};
-    if (const std::optional<QString> nixpkgs = nixpkgsPart(snapshot, now))
-        parts.append(*nixpkgs);
+    QStringList parts{generationPart(snapshot.generations), nixpkgsPart(snapshot, now)};
     for (const Assessment::Finding &finding : assessment.findings) {
         if (!toldByAges(finding))
             parts.append(finding.message);
@@ -73,8 +73,7 @@ QStringList lines(const Snapshot &snapshot, const Assessment &assessment, qint64
     result.append(running);
     if (state.bootedGeneration && state.bootedGeneration != state.currentGeneration)
         result.append(QStringLiteral("booted generation %1").arg(*state.bootedGeneration));
-    if (const std::optional<QString> nixpkgs = nixpkgsPart(snapshot, now))
-        result.append(*nixpkgs);
+    result.append(nixpkgsPart(snapshot, now));
     for (const Assessment::Finding &finding : assessment.findings) {
         if (!toldByAges(finding))
             result.append(finding.message);

@@ -14,6 +14,7 @@ const QString WebConfigOption = QStringLiteral("web.config.file");
 const QString SystemdSocketOption = QStringLiteral("web.systemd-socket");
 const QString LogLevelOption = QStringLiteral("log.level");
 const QString LogFormatOption = QStringLiteral("log.format");
+const QString GenerationMaxSeriesOption = QStringLiteral("collector.generation.max-series");
 const QString StoreRefreshOption = QStringLiteral("collector.store.refresh-interval");
 const QString UpgradeChannelOption = QStringLiteral("collector.upgrade.channel");
 const QString UpgradeBaseUrlOption = QStringLiteral("collector.upgrade.base-url");
@@ -48,6 +49,11 @@ CommandLine::CommandLine()
          QStringLiteral("NixOS releases whose branches count as maintained, e.g. 26.05,26.11 "
                         "(default: from the NixOS release calendar)."),
          QStringLiteral("list")},
+        {GenerationMaxSeriesOption,
+         QStringLiteral("Generations with a nixos_generation_timestamp_seconds series: the newest "
+                        "N (default %1; 0: all) and always the current, booted and default ones.")
+             .arg(CollectorOptions::DefaultGenerationMaxSeries),
+         QStringLiteral("N")},
         {StoreRefreshOption,
          QStringLiteral("How often the store collector reads the Nix database (default 5m)."),
          QStringLiteral("duration")},
@@ -159,6 +165,15 @@ bool CommandLine::applyFlags()
             return false;
         }
         m_config.supportedReleases = releases;
+    }
+    if (m_parser.isSet(GenerationMaxSeriesOption)) {
+        bool ok = false;
+        const int count = m_parser.value(GenerationMaxSeriesOption).toInt(&ok);
+        if (!ok || count < 0) {
+            m_error = QStringLiteral("--%1: expected a number of generations, 0 for all").arg(GenerationMaxSeriesOption);
+            return false;
+        }
+        m_config.collectorOptions.generationMaxSeries = count;
     }
     for (const auto &[option, target] : {std::pair{&StoreRefreshOption, &m_config.storeRefreshMs},
                                          std::pair{&UpgradeIntervalOption, &m_config.upgrade.intervalMs},

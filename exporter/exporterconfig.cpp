@@ -71,6 +71,15 @@ qint64 scalarDuration(const Entry &entry, const QString &path)
     return *ms;
 }
 
+int scalarCount(const Entry &entry, const QString &path)
+{
+    bool ok = false;
+    const int count = entry.second.IsScalar() ? QString::fromStdString(entry.second.Scalar()).toInt(&ok) : -1;
+    if (!ok || count < 0)
+        failValue(entry, QStringLiteral("%1 must be a number of 0 or more").arg(path));
+    return count;
+}
+
 QStringList releaseList(const Entry &entry, const QString &path)
 {
     QStringList releases;
@@ -89,6 +98,8 @@ QStringList releaseList(const Entry &entry, const QString &path)
 // The keys a collector takes besides "enabled".
 QStringList collectorKeys(const QString &name)
 {
+    if (name == QLatin1String("generation"))
+        return {QStringLiteral("max_series")};
     if (name == QLatin1String("flake"))
         return {QStringLiteral("lock_path"), QStringLiteral("supported_releases")};
     if (name == QLatin1String("store"))
@@ -106,7 +117,9 @@ bool applyCollectorKey(ExporterConfig &config, const QString &name, const QStrin
     if (!collectorKeys(name).contains(key))
         return false;
     const QString keyPath = path + QLatin1Char('.') + key;
-    if (key == QLatin1String("lock_path"))
+    if (key == QLatin1String("max_series"))
+        config.collectorOptions.generationMaxSeries = scalarCount(entry, keyPath);
+    else if (key == QLatin1String("lock_path"))
         config.lockPath = scalarString(entry, keyPath);
     else if (key == QLatin1String("supported_releases"))
         config.supportedReleases = releaseList(entry, keyPath);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "collector.h"
 #include "listenaddress.h"
 #include "logformat.h"
 #include "upgradechecker.h"
@@ -21,6 +22,7 @@ struct ExporterConfig
     QString root = QStringLiteral("/");
     qint64 storeRefreshMs = 5 * 60'000;  // collectors.store.refresh_interval
     UpgradeChecker::Settings upgrade;    // collectors.upgrade.*
+    CollectorOptions collectorOptions;   // collectors.generation.max_series
     LogFormat::Level logLevel = LogFormat::Level::Info;       // log.level
     LogFormat::Format logFormat = LogFormat::Format::Logfmt;  // log.format
 
@@ -33,7 +35,7 @@ struct ExporterConfig
     // Applies a YAML file on top of this config:
     //   listen_addr: ":9971"
     //   collectors:
-    //     generation: { enabled: true }
+    //     generation: { enabled: true, max_series: 10 }
     //     flake: { enabled: false, lock_path: "/etc/nixos/flake.lock", supported_releases: ["26.05"] }
     //     store: { enabled: false, refresh_interval: 5m }
     //     upgrade: { enabled: false, channel: nixos-24.11, base_url: ..., url: ..., interval: 6h, timeout: 30s }

@@ -224,7 +224,7 @@ QHttpServerResponse ExporterServer::metrics(const QHttpServerRequest &request) c
     const qint64 now = nowSeconds();
     MetricsCache &cache = m_metricsCache;
     if (cache.now != now || !(cache.snapshot == snapshot))
-        cache = {snapshot, now, MetricsRenderer::render(snapshot, m_collectors, now), {}};
+        cache = {snapshot, now, MetricsRenderer::render(snapshot, m_collectors, now, m_collectorOptions), {}};
     return reply(request, "text/plain; version=0.0.4; charset=utf-8", cache.body, &cache.gzip);
 }
 

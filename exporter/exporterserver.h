@@ -34,6 +34,8 @@ public:
     // error if a certificate or key cannot be read.
     bool setWebConfig(const WebConfig &config, QString *error);
     void setLimits(const ConnectionLimits &limits) { m_limits = limits; }
+    // What the flags change in the collectors' output (the generation series bound).
+    void setCollectorOptions(const CollectorOptions &options) { m_collectorOptions = options; }
 
     bool listen(const ListenAddress &address, QString *error);
     // Serves on a socket that is already listening (systemd socket activation).
@@ -52,6 +54,7 @@ private:
 
     const StatusMonitor &m_monitor;
     const QList<const Collector *> m_collectors;
+    CollectorOptions m_collectorOptions;
     const Thresholds m_thresholds;
     // /metrics is a function of the snapshot and the current second only (ages are whole
     // seconds computed at render time), so scrapes in the same second of the same snapshot

@@ -4,8 +4,11 @@
 
 namespace Collectors {
 
-void renderFlake(const Snapshot &snapshot, qint64 now, Exposition &out)
+void renderFlake(const Snapshot &snapshot, qint64 now, const CollectorOptions &, Exposition &out)
 {
+    // A lock that could not be read says nothing: no inputs, no count of 0 nixpkgs inputs.
+    if (!snapshot.flakeStatus.ok)
+        return;
     const QList<FlakeInput> &inputs = snapshot.flake.lock.inputs;
     out.family("nixos_flake_input_age_seconds", "Age of flake input in seconds (from lastModified)");
     for (const FlakeInput &input : inputs) {
@@ -31,8 +34,7 @@ void renderFlake(const Snapshot &snapshot, qint64 now, Exposition &out)
     // How nixpkgs is followed: by a branch that still gets updates, from NixOS itself.
     const QList<NixpkgsInputHealth> &nixpkgs = snapshot.flake.nixpkgs;
     out.family("nixos_flake_nixpkgs_inputs", "Number of root flake inputs that are nixpkgs");
-    if (snapshot.flakeStatus.ok)
-        out.sample(double(nixpkgs.size()));
+    out.sample(double(nixpkgs.size()));
     out.family("nixos_flake_nixpkgs_branch_maintained",
                "1 if a nixpkgs input follows an unstable branch or a supported release branch");
     for (const NixpkgsInputHealth &input : nixpkgs)

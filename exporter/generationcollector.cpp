@@ -60,13 +60,31 @@ void renderReboot(const SystemClosure &booted, const SystemClosure &current, Exp
     }
 }
 
+// Whether a generation gets its own series under the bound: the newest maxSeries
+// (generations are ascending by number), and always the ones alerts and dashboards ask
+// about, however old.
+bool keepsSeries(const GenerationState &state, const Generation &generation, int maxSeries)
+{
+    if (maxSeries <= 0 || generation.number == state.currentGeneration
+        || generation.number == state.bootedGeneration || generation.number == state.defaultGeneration)
+        return true;
+    const qsizetype newest = state.generations.size() - maxSeries;
+    return &generation - state.generations.constData() >= newest;
+}
+
 } // namespace
 
-void renderGeneration(const Snapshot &snapshot, qint64 now, Exposition &out)
+void renderGeneration(const Snapshot &snapshot, qint64 now, const CollectorOptions &options, Exposition &out)
 {
+    // A failed read (no running system: an empty or vanished root) knows nothing, so nothing
+    // is written, not a count of 0; nixos_exporter_collector_success says it failed.
+    if (!snapshot.generationStatus.ok)
+        return;
     const GenerationState &state = snapshot.generations;
-    out.family("nixos_generation_count", "Number of system generations");
-    out.sample(state.generations.size());
+    if (state.generationsListed) {
+        out.family("nixos_generation_count", "Number of system generations");
+        out.sample(state.generations.size());
+    }
     renderOptional(out, "nixos_current_generation", "Currently active generation number",
                    state.currentGeneration);
     renderOptional(out, "nixos_booted_generation", "Generation that was booted",
@@ -80,9 +98,13 @@ void renderGeneration(const Snapshot &snapshot, qint64 now, Exposition &out)
         out.sample(double(now - current->created));
     }
     out.family("nixos_generation_timestamp_seconds",
-               "Creation time of each system generation (mtime of its profile link)");
-    for (const Generation &generation : state.generations)
-        out.sample({{"generation", QString::number(generation.number)}}, double(generation.created));
+               "Creation time of a system generation (mtime of its profile link): the newest "
+               "--collector.generation.max-series (default 10, 0 for all) and the current, "
+               "booted and default ones");
+    for (const Generation &generation : state.generations) {
+        if (keepsSeries(state, generation, options.generationMaxSeries))
+            out.sample({{"generation", QString::number(generation.number)}}, double(generation.created));
+    }
 
     if (state.bootedSystem && state.currentSystem)
         renderReboot(*state.bootedSystem, *state.currentSystem, out);

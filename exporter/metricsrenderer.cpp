@@ -6,11 +6,12 @@
 
 namespace MetricsRenderer {
 
-QByteArray render(const Snapshot &snapshot, const QList<const Collector *> &collectors, qint64 now)
+QByteArray render(const Snapshot &snapshot, const QList<const Collector *> &collectors, qint64 now,
+                  const CollectorOptions &options)
 {
     Exposition out;
     for (const Collector *collector : collectors)
-        collector->render(snapshot, now, out);
+        collector->render(snapshot, now, options, out);
 
     out.family("nixos_exporter_collector_success",
                "1 if the collector's last read of the system succeeded");

@@ -9,5 +9,6 @@
 // The whole /metrics body: each enabled collector's metrics, then the exporter's own
 // (collector success and duration, build info, snapshot time).
 namespace MetricsRenderer {
-QByteArray render(const Snapshot &snapshot, const QList<const Collector *> &collectors, qint64 now);
+QByteArray render(const Snapshot &snapshot, const QList<const Collector *> &collectors, qint64 now,
+                  const CollectorOptions &options = {});
 } // namespace MetricsRenderer

@@ -4,7 +4,7 @@
 
 namespace Collectors {
 
-void renderStore(const Snapshot &snapshot, qint64, Exposition &out)
+void renderStore(const Snapshot &snapshot, qint64, const CollectorOptions &, Exposition &out)
 {
     // The last result read from the Nix database; the monitor refreshes it at its own
     // interval. A failed read leaves everything out.

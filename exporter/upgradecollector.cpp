@@ -5,7 +5,7 @@
 
 namespace Collectors {
 
-void renderUpgrade(const Snapshot &snapshot, qint64, Exposition &out)
+void renderUpgrade(const Snapshot &snapshot, qint64, const CollectorOptions &, Exposition &out)
 {
     // The last good answer stays while later checks fail (success says so); before the
     // first one nothing is known and nothing is written.

@@ -126,6 +126,11 @@ void TestCli::unreadableSystemExitsTwo()
     QCOMPARE(result.exitCode, 2);
     QVERIFY(result.out.startsWith("nixos-status: error\n"));
     QVERIFY2(result.out.contains("cannot read generation state: /run/current-system: "), result.out.constData());
+    // What is not known says so, never 0 or nothing.
+    for (const char *line : {"  running   unknown (running system unreadable)\n", "  booted    unknown\n",
+                             "  default   unknown\n", "  reboot    unknown (no booted system)\n",
+                             "  nixpkgs   unknown\n"})
+        QVERIFY2(result.out.contains(line), line);
 }
 
 void TestCli::storeFiguresWhenAsked()

@@ -32,6 +32,7 @@ private Q_SLOTS:
     void flags();
     void flagsWinOverYaml();
     void badFlag();
+    void generationMaxSeries();
 };
 
 void TestCollectorConfig::durations_data()
@@ -139,7 +140,13 @@ void TestCollectorConfig::yamlErrors_data()
     QTest::newRow("store key under generation")
         << QByteArray("collectors:\n  generation:\n    refresh_interval: 5m\n")
         << "/etc/nixos-exporter.yml:3: unknown key \"refresh_interval\" in collectors.generation "
-           "(known: enabled)";
+           "(known: enabled, max_series)";
+    QTest::newRow("negative max_series")
+        << QByteArray("collectors:\n  generation:\n    max_series: -1\n")
+        << "/etc/nixos-exporter.yml:3: collectors.generation.max_series must be a number of 0 or more";
+    QTest::newRow("max_series as a word")
+        << QByteArray("collectors:\n  generation:\n    enabled: true\n    max_series: all\n")
+        << "/etc/nixos-exporter.yml:4: collectors.generation.max_series must be a number of 0 or more";
 }
 
 void TestCollectorConfig::yamlErrors()
@@ -209,6 +216,41 @@ void TestCollectorConfig::badFlag()
     QCOMPARE(commandLine.error(),
              QStringLiteral("--collector.upgrade.interval: \"soon\" is not a duration greater than "
                             "0 (like 30s, 5m, 6h, 1h30m)"));
+}
+
+void TestCollectorConfig::generationMaxSeries()
+{
+    QCOMPARE(ExporterConfig().collectorOptions.generationMaxSeries, CollectorOptions::DefaultGenerationMaxSeries);
+    QCOMPARE(CollectorOptions::DefaultGenerationMaxSeries, 10);
+
+    ExporterConfig config;
+    QString error;
+    QVERIFY2(config.loadYamlText("collectors:\n  generation: {max_series: 0}\n", ConfigName, &error), qPrintable(error));
+    QCOMPARE(config.collectorOptions.generationMaxSeries, 0);
+    QCOMPARE(config.collectors.value(QStringLiteral("generation")), true);  // a setting, no switch
+
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("config.yml"));
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write("collectors:\n  generation:\n    max_series: 3\n");
+    out.close();
+    CommandLine fromYaml;
+    QCOMPARE(parse(fromYaml, {QStringLiteral("--config"), file}), CommandLine::Outcome::Run);
+    QCOMPARE(fromYaml.config().collectorOptions.generationMaxSeries, 3);
+    CommandLine flagWins;
+    QCOMPARE(parse(flagWins, {QStringLiteral("--config"), file, QStringLiteral("--collector.generation.max-series=25")}),
+             CommandLine::Outcome::Run);
+    QCOMPARE(flagWins.config().collectorOptions.generationMaxSeries, 25);
+    QCOMPARE(flagWins.config().collectors.size(), Collectors::names().size());
+
+    for (const char *bad : {"-1", "ten", ""}) {
+        CommandLine commandLine;
+        QCOMPARE(parse(commandLine, {QStringLiteral("--collector.generation.max-series=") + QLatin1String(bad)}),
+                 CommandLine::Outcome::Error);
+        QCOMPARE(commandLine.error(),
+                 QStringLiteral("--collector.generation.max-series: expected a number of generations, 0 for all"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCollectorConfig)

@@ -77,6 +77,7 @@ void TestGenerationScanner::currentAndBootedWithDifferentKernels()
 
     const GenerationState state = GenerationScanner::scan(SystemLayout(tree.root()));
     QVERIFY2(state.problems.isEmpty(), qPrintable(state.problems.join('\n')));
+    QVERIFY(state.generationsListed);
     QCOMPARE(state.generations.size(), 3);
     QCOMPARE(state.generations[0].number, 45);  // sorted whatever the directory order
     QCOMPARE(state.generations[2].number, 47);
@@ -224,9 +225,10 @@ void TestGenerationScanner::emptyRoot()
     QTemporaryDir empty;
     const GenerationState state = GenerationScanner::scan(SystemLayout(empty.path()));
     QVERIFY(state.generations.isEmpty());
+    QVERIFY(!state.generationsListed);  // unknown, not zero generations
     QVERIFY(!state.currentSystem);
     QVERIFY(!state.defaultGeneration);
-    QCOMPARE(state.problems.size(), 3);  // current, booted, profile
+    QCOMPARE(state.problems.size(), 4);  // profiles directory, current, booted, profile
 }
 
 QTEST_GUILESS_MAIN(TestGenerationScanner)

@@ -2,6 +2,8 @@
 #include "fixturetree.h"
 #include "statusmonitor.h"
 
+#include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTest>
@@ -31,6 +33,10 @@ private Q_SLOTS:
     void lockEditShows();
     void unchangedRescanEmitsNothing();
     void newLockIsNoticed();
+    void profilesDirRecreatedIsWatchedAgain();
+    void profilesDirReplacedAtOnceIsWatchedAgain();
+    void lockDirRecreatedIsWatchedAgain();
+    void vanishedRootIsWatchedAgain();
 
 private:
     FixtureTree *m_tree = nullptr;
@@ -129,6 +135,91 @@ void TestStatusMonitor::newLockIsNoticed()
     m_tree->writeFile(QStringLiteral("/etc/nixos/flake.lock"), lockWithNixpkgsAt(T0).toUtf8());
     QTRY_VERIFY_WITH_TIMEOUT(monitor.snapshot().flakeStatus.ok, 1000);
     QCOMPARE(monitor.snapshot().nixpkgsTimestamp(), std::optional<qint64>(T0));
+}
+
+// Lost watches are re-armed: a directory that vanishes and comes back shows its changes as
+// fast as before (well within 2 s; the periodic rescan is a minute away), not at the next
+// rescan. Each test ends with a change only the recreated directory's own watch can see.
+namespace {
+constexpr int RearmTimeoutMs = 2000;
+}
+
+void TestStatusMonitor::profilesDirRecreatedIsWatchedAgain()
+{
+    StatusMonitor monitor(SystemLayout(m_tree->root()), {});
+    monitor.start();
+    const QString profiles = m_tree->hostPath(SystemLayout::ProfilesDir);
+    QVERIFY(QDir(profiles).removeRecursively());
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.snapshot().generations.generations.size(), 0, RearmTimeoutMs);
+    // Made again, seen through the watch on its parent.
+    m_tree->addGeneration(1, m_system1, T0);
+    m_tree->setDefaultGeneration(1);
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.snapshot().generations.defaultGeneration, std::optional<int>(1), RearmTimeoutMs);
+    // A new generation appears only in the profiles directory: its new watch must see it.
+    QElapsedTimer timer;
+    timer.start();
+    m_tree->addGeneration(2, m_system2, T0 + 60);
+    m_tree->setDefaultGeneration(2);
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.snapshot().generations.defaultGeneration, std::optional<int>(2), RearmTimeoutMs);
+    qInfo("change in the recreated profiles directory seen after %lld ms", timer.elapsed());
+}
+
+void TestStatusMonitor::profilesDirReplacedAtOnceIsWatchedAgain()
+{
+    StatusMonitor monitor(SystemLayout(m_tree->root()), {});
+    monitor.start();
+    QSignalSpy scanned(&monitor, &StatusMonitor::scanFinished);
+    // Deleted and made again before any scan: the same path, another inode.
+    const QString profiles = m_tree->hostPath(SystemLayout::ProfilesDir);
+    QVERIFY(QDir(profiles).removeRecursively());
+    m_tree->addGeneration(1, m_system1, T0);
+    m_tree->setDefaultGeneration(1);
+    QTRY_VERIFY_WITH_TIMEOUT(scanned.count() >= 1, RearmTimeoutMs);
+    QCOMPARE(monitor.snapshot().generations.defaultGeneration, std::optional<int>(1));
+    QElapsedTimer timer;
+    timer.start();
+    m_tree->addGeneration(3, m_system2, T0 + 120);
+    m_tree->setDefaultGeneration(3);
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.snapshot().generations.defaultGeneration, std::optional<int>(3), RearmTimeoutMs);
+    qInfo("change in the replaced profiles directory seen after %lld ms", timer.elapsed());
+}
+
+void TestStatusMonitor::lockDirRecreatedIsWatchedAgain()
+{
+    StatusMonitor::Settings settings;
+    settings.read.flake = true;
+    StatusMonitor monitor(SystemLayout(m_tree->root()), settings);
+    monitor.start();
+    QVERIFY(monitor.snapshot().flakeStatus.ok);
+    QVERIFY(QDir(m_tree->hostPath(QStringLiteral("/etc/nixos"))).removeRecursively());
+    QTRY_VERIFY_WITH_TIMEOUT(!monitor.snapshot().flakeStatus.ok, RearmTimeoutMs);
+    // Made again, seen through the watch on /etc.
+    m_tree->writeFile(QStringLiteral("/etc/nixos/flake.lock"), lockWithNixpkgsAt(T0 + 86400).toUtf8());
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.snapshot().nixpkgsTimestamp(), std::optional<qint64>(T0 + 86400), RearmTimeoutMs);
+    // `nix flake update` in the new directory.
+    QElapsedTimer timer;
+    timer.start();
+    m_tree->writeFile(QStringLiteral("/etc/nixos/flake.lock"), lockWithNixpkgsAt(T0 + 2 * 86400).toUtf8());
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.snapshot().nixpkgsTimestamp(), std::optional<qint64>(T0 + 2 * 86400), RearmTimeoutMs);
+    qInfo("lock edit in the recreated directory seen after %lld ms", timer.elapsed());
+}
+
+void TestStatusMonitor::vanishedRootIsWatchedAgain()
+{
+    StatusMonitor monitor(SystemLayout(m_tree->root()), {});
+    monitor.start();
+    const QString root = m_tree->root();
+    const QString away = root + QStringLiteral(".away");
+    // Renamed away: every watch inside still follows its inode, now outside the root.
+    QVERIFY(QDir().rename(root, away));
+    QTRY_VERIFY_WITH_TIMEOUT(!monitor.snapshot().generationStatus.ok, RearmTimeoutMs);
+    QVERIFY(QDir().rename(away, root));
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.snapshot().generationStatus.ok, RearmTimeoutMs);
+    QElapsedTimer timer;
+    timer.start();
+    m_tree->setCurrentSystem(m_system2);
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.snapshot().generations.currentGeneration, std::optional<int>(2), RearmTimeoutMs);
+    qInfo("switch in the returned root seen after %lld ms", timer.elapsed());
 }
 
 QTEST_GUILESS_MAIN(TestStatusMonitor)

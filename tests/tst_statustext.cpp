@@ -7,6 +7,7 @@
 #include "statustext.h"
 #include "systemlayout.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 class TestStatusText : public QObject
@@ -17,6 +18,7 @@ private Q_SLOTS:
     void ages();
     void summaryOfTheGoldenFixture();
     void summaryWithoutBootedSystem();
+    void unknownSaysUnknown();
 };
 
 void TestStatusText::ages_data()
@@ -75,6 +77,19 @@ void TestStatusText::summaryWithoutBootedSystem()
     // Label 24.11.20241201: one day old; no booted system, so nothing about reboots.
     QCOMPARE(StatusText::summary(snapshot, Assessment::of(snapshot, Thresholds(), 1'700'000'000), now),
              QStringLiteral("generation 5 · nixpkgs 24 hours old"));
+}
+
+void TestStatusText::unknownSaysUnknown()
+{
+    QTemporaryDir empty;
+    const Snapshot snapshot = SnapshotReader::read(SystemLayout(empty.path()), ReadOptions());
+    const qint64 now = 1'700'000'000;
+    const Assessment assessment = Assessment::of(snapshot, Thresholds(), now);
+    QVERIFY(StatusText::summary(snapshot, assessment, now)
+                .startsWith(QStringLiteral("generation unknown (running system unreadable) · nixpkgs age unknown · ")));
+    const QStringList lines = StatusText::lines(snapshot, assessment, now);
+    QCOMPARE(lines.value(0), QStringLiteral("generation unknown (running system unreadable)"));
+    QCOMPARE(lines.value(1), QStringLiteral("nixpkgs age unknown"));
 }
 
 QTEST_GUILESS_MAIN(TestStatusText)
