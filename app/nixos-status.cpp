@@ -3,6 +3,7 @@
 #include "assessment.h"
 #include "buildinfo.h"
 #include "flakehealth.h"
+#include "httpclientconfig.h"
 #include "remotestatus.h"
 #include "snapshotreader.h"
 #include "statusjson.h"
@@ -24,7 +25,12 @@ const char *const Description =
     "whether a reboot is required and why, how old nixpkgs and the flake inputs are.\n"
     "\n"
     "Exit status: 0 all well, 1 attention needed (reboot required, stale generation or\n"
-    "nixpkgs), 2 error (the system or the remote exporter cannot be read, bad usage).";
+    "nixpkgs), 2 error (the system or the remote exporter cannot be read, bad usage).\n"
+    "\n"
+    "--remote with TLS or basic auth: --http.config.file names a file in the format of\n"
+    "promtool's --http.config.file (basic_auth with username and password_file,\n"
+    "authorization, tls_config with ca_file, cert_file, key_file, server_name). Passwords\n"
+    "are read from files only, never from the command line.";
 
 int fail(const QString &message)
 {
@@ -55,6 +61,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption colour(QStringLiteral("color"),
                                     QStringLiteral("Colour: auto (on a terminal, unless NO_COLOR is set), always, never."),
                                     QStringLiteral("when"), QStringLiteral("auto"));
+    const QCommandLineOption httpConfig(QStringLiteral("http.config.file"),
+                                        QStringLiteral("For --remote: credentials and TLS settings, as promtool's "
+                                                       "--http.config.file."),
+                                        QStringLiteral("file"));
     const QCommandLineOption timeout(QStringLiteral("timeout"), QStringLiteral("Seconds to wait for --remote (default 10)."),
                                      QStringLiteral("seconds"), QStringLiteral("10"));
     const QCommandLineOption store(QStringLiteral("store"),
@@ -62,7 +72,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption now(QStringLiteral("now"),
                                  QStringLiteral("Compute ages as of this Unix time (reproducible output)."),
                                  QStringLiteral("seconds"));
-    parser.addOptions({json, remote, root, lockPath, colour, timeout, store, now});
+    parser.addOptions({json, remote, httpConfig, root, lockPath, colour, timeout, store, now});
     if (!parser.parse(QCoreApplication::arguments()))
         return fail(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -88,13 +98,26 @@ int main(int argc, char *argv[])
         const int seconds = parser.value(timeout).toInt(&numberOk);
         if (!numberOk || seconds <= 0)
             return fail(QStringLiteral("--timeout must be a positive number of seconds"));
+        const QUrl url = StatusJson::urlFor(parser.value(remote));
+        // Every user can read a command line (ps, /proc/PID/cmdline, shell history).
+        if (!url.password().isEmpty())
+            return fail(QStringLiteral("--remote: no password in the URL, where every user can read it; put it in "
+                                       "a file named by --http.config.file (basic_auth.password_file)"));
         QString error;
-        const std::optional<QJsonObject> fetched =
-            RemoteStatus::fetch(StatusJson::urlFor(parser.value(remote)), seconds * 1000, &error);
+        HttpClientConfig client;
+        if (parser.isSet(httpConfig)) {
+            const std::optional<HttpClientConfig> loaded = HttpClientConfig::load(parser.value(httpConfig), &error);
+            if (!loaded)
+                return fail(error);
+            client = *loaded;
+        }
+        const std::optional<QJsonObject> fetched = RemoteStatus::fetch(url, seconds * 1000, client, &error);
         if (!fetched)
             return fail(error);
         status = *fetched;
     } else {
+        if (parser.isSet(httpConfig))
+            return fail(QStringLiteral("--http.config.file is for --remote"));
         if (!QDir(parser.value(root)).exists())
             return fail(QStringLiteral("--root %1: no such directory").arg(parser.value(root)));
         ReadOptions options;
