@@ -9,6 +9,7 @@
 #include "statusmonitor.h"
 #include "systemdsocket.h"
 #include "upgradechecker.h"
+#include "webconfigwatcher.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -85,6 +86,13 @@ int main(int argc, char *argv[])
     if (commandLine.webConfig() && !server.setWebConfig(*commandLine.webConfig(), &error)) {
         err << "nixos-exporter: " << error << '\n';
         return 1;
+    }
+    // Certificate rotation and user changes without a restart.
+    std::unique_ptr<WebConfigWatcher> webConfigWatcher;
+    if (commandLine.webConfig()) {
+        webConfigWatcher = std::make_unique<WebConfigWatcher>(
+            commandLine.webConfigFile(), *commandLine.webConfig(),
+            [&server](const WebConfig &config, QString *reason) { return server.reloadWebConfig(config, reason); });
     }
     std::optional<qintptr> socket;
     if (commandLine.systemdSocket() && !(socket = SystemdSocket::take(&error))) {

@@ -123,6 +123,11 @@ CommandLine::Outcome CommandLine::parse(const QStringList &arguments)
     return Outcome::Run;
 }
 
+QString CommandLine::webConfigFile() const
+{
+    return m_parser.value(WebConfigOption);
+}
+
 bool CommandLine::systemdSocket() const
 {
     return m_parser.isSet(SystemdSocketOption);

@@ -21,6 +21,7 @@ public:
     QString helpText() const { return m_parser.helpText(); }
     // --web.config.file, read and checked by parse(); nullopt without the flag.
     const std::optional<WebConfig> &webConfig() const { return m_webConfig; }
+    QString webConfigFile() const;
     // --web.systemd-socket: serve on the socket systemd passes instead of --listen.
     bool systemdSocket() const;
 

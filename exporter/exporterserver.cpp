@@ -144,6 +144,32 @@ bool ExporterServer::setWebConfig(const WebConfig &config, QString *error)
     return true;
 }
 
+bool ExporterServer::reloadWebConfig(const WebConfig &config, QString *error)
+{
+    // The sockets listen as they were told at start.
+    if (config.tls.has_value() != m_ssl.has_value()) {
+        *error = config.tls ? QStringLiteral("tls_server_config was added: serving HTTPS instead of HTTP needs a restart")
+                            : QStringLiteral("tls_server_config was removed: serving HTTP instead of HTTPS needs a restart");
+        return false;
+    }
+    std::optional<QSslConfiguration> ssl;
+    if (config.tls && !(ssl = config.sslConfiguration(error)))
+        return false;
+    // The same users keep their cache of successful checks; any change drops it, so a
+    // removed user or a changed password is refused from now on.
+    if (!m_webConfig || m_webConfig->basicAuthUsers != config.basicAuthUsers)
+        m_auth = BasicAuthenticator(config.basicAuthUsers);
+    m_webConfig = config;
+    m_ssl = ssl;
+    // New connections get the new certificate, key, client CA and verify mode; established
+    // ones keep what they were handshaken with.
+    for (const QPointer<QSslServer> &server : std::as_const(m_sslServers)) {
+        if (server)
+            server->setSslConfiguration(*m_ssl);
+    }
+    return true;
+}
+
 bool ExporterServer::authorized(const QHttpServerRequest &request)
 {
     return m_auth.authorize(request.value("Authorization"));
@@ -155,26 +181,26 @@ QTcpServer *ExporterServer::createServer()
         return new GuardedServer<QTcpServer>(m_limits);
     auto *server = new GuardedServer<QSslServer>(m_limits);
     server->setSslConfiguration(*m_ssl);
-    switch (m_webConfig->tls->clientAuth) {
-    case WebConfig::ClientAuth::RequireAnyClientCert:
-        // Qt has no mode that requires a certificate without verifying it: ask for one
-        // (QueryPeer) and refuse the connection without one.
-        server->accept = [](QTcpSocket *socket) {
-            return !static_cast<QSslSocket *>(socket)->peerCertificate().isNull();
-        };
-        break;
-    case WebConfig::ClientAuth::VerifyClientCertIfGiven:
-        // QueryPeer verifies a given certificate but goes on regardless; stop it here.
-        connect(server, &QSslServer::sslErrors, server, [](QSslSocket *socket, const QList<QSslError> &errors) {
-            if (!errors.isEmpty() && !socket->peerCertificate().isNull()) {
-                qCInfo(lcHttp) << "client certificate refused:" << errors.first().errorString();
-                socket->abort();
-            }
-        });
-        break;
-    default:
-        break;
-    }
+    m_sslServers.append(server);
+    // The client certificate rules Qt has no mode for, by the config in use now (a reload of
+    // the web config may change it).
+    const auto clientAuth = [this] { return m_webConfig->tls->clientAuth; };
+    // RequireAnyClientCert: Qt has no mode that requires a certificate without verifying it;
+    // ask for one (QueryPeer) and refuse the connection without one.
+    server->accept = [clientAuth](QTcpSocket *socket) {
+        return clientAuth() != WebConfig::ClientAuth::RequireAnyClientCert
+               || !static_cast<QSslSocket *>(socket)->peerCertificate().isNull();
+    };
+    // VerifyClientCertIfGiven: QueryPeer verifies a given certificate but goes on regardless;
+    // stop it here.
+    connect(server, &QSslServer::sslErrors, server,
+            [clientAuth](QSslSocket *socket, const QList<QSslError> &errors) {
+                if (clientAuth() == WebConfig::ClientAuth::VerifyClientCertIfGiven && !errors.isEmpty()
+                    && !socket->peerCertificate().isNull()) {
+                    qCInfo(lcHttp) << "client certificate refused:" << errors.first().errorString();
+                    socket->abort();
+                }
+            });
     connect(server, &QSslServer::errorOccurred, server, [](QSslSocket *socket, QAbstractSocket::SocketError) {
         qCDebug(lcHttp) << "TLS connection failed:" << socket->errorString();
     });

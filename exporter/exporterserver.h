@@ -11,7 +11,9 @@
 #include <QHttpServer>
 #include <QLoggingCategory>
 #include <QObject>
+#include <QPointer>
 #include <QSslConfiguration>
+#include <QSslServer>
 #include <QTcpServer>
 
 #include <optional>
@@ -33,6 +35,10 @@ public:
     // TLS and basic auth from --web.config.file; call before listen(). False with a one-line
     // error if a certificate or key cannot be read.
     bool setWebConfig(const WebConfig &config, QString *error);
+    // A web config read again while serving (WebConfigWatcher): new users and TLS files take
+    // effect for new connections. False with a one-line error, changing nothing, if its files
+    // cannot be used or it would switch between HTTP and HTTPS (that needs a restart).
+    bool reloadWebConfig(const WebConfig &config, QString *error);
     void setLimits(const ConnectionLimits &limits) { m_limits = limits; }
     // What the flags change in the collectors' output (the generation series bound).
     void setCollectorOptions(const CollectorOptions &options) { m_collectorOptions = options; }
@@ -72,5 +78,6 @@ private:
     std::optional<WebConfig> m_webConfig;
     std::optional<QSslConfiguration> m_ssl;
     BasicAuthenticator m_auth;
+    QList<QPointer<QSslServer>> m_sslServers;  // to hand a reloaded TLS config to
     ConnectionLimits m_limits;
 };

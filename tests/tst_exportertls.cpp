@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 // nixos-exporter with --web.config.file, as a process: HTTPS with a certificate made here by
-// openssl, client certificate modes, minimum TLS version, basic auth with bcrypt hashes.
+// openssl, client certificate modes, minimum TLS version, basic auth with bcrypt hashes; the
+// file read again while serving (certificate rotation, users, a broken file).
 #include "exporterprocess.h"
 #include "goldenfixture.h"
 #include "requiredtool.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QDir>
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -17,6 +19,8 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cstdio>
 
 #include <crypt.h>
 
@@ -41,9 +45,36 @@ struct HttpsReply
     QString errorString;
     QByteArray body;
     QByteArray wwwAuthenticate;
+    QSslCertificate peer;  // the certificate the server presented
 };
 
+// Replaces a file or link by rename, as editors, secret tools and certbot do.
+bool replaceByRename(const QString &name, const QByteArray &contents)
+{
+    QFile file(name + u".new"_s);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(contents) != contents.size())
+        return false;
+    file.close();
+    return std::rename(QFile::encodeName(file.fileName()).constData(), QFile::encodeName(name).constData()) == 0;
+}
+
+bool relink(const QString &link, const QString &target)
+{
+    QFile::remove(link + u".new"_s);
+    return QFile::link(target, link + u".new"_s)
+           && std::rename(QFile::encodeName(link + u".new"_s).constData(), QFile::encodeName(link).constData()) == 0;
+}
+
+QByteArray readAll(const QString &name)
+{
+    QFile file(name);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
 enum class ClientCert { None, Trusted, Untrusted };
+
+// Longer than the exporter's debounce of web config changes.
+constexpr int WebConfigSettleMs = 600;
 
 } // namespace
 
@@ -63,6 +94,9 @@ private Q_SLOTS:
     void basicAuthOverHttps();
     void badWebConfigExits();
     void unreadableKeyExits();
+    void certificateRotation();
+    void usersAddedAndRemoved();
+    void brokenFileKeepsTheLastGoodOne();
 
 private:
     bool openssl(const QStringList &arguments);
@@ -105,13 +139,13 @@ void TestExporterTls::initTestCase()
     const QString days = u"2"_s;
     QVERIFY(openssl({u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s, u"-keyout"_s, u"ca.key"_s,
                      u"-out"_s, u"ca.crt"_s, u"-days"_s, days, u"-subj"_s, u"/CN=nixos-exporter test CA"_s}));
-    for (const QString &name : {u"server"_s, u"client"_s}) {
+    for (const QString &name : {u"server"_s, u"server2"_s, u"client"_s}) {
         QVERIFY(openssl({u"req"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:prime256v1"_s,
                          u"-nodes"_s, u"-keyout"_s, name + u".key"_s, u"-out"_s, name + u".csr"_s, u"-subj"_s,
                          u"/CN="_s + name}));
         QStringList sign{u"x509"_s, u"-req"_s, u"-in"_s, name + u".csr"_s, u"-CA"_s, u"ca.crt"_s, u"-CAkey"_s,
                          u"ca.key"_s, u"-CAcreateserial"_s, u"-out"_s, name + u".crt"_s, u"-days"_s, days};
-        if (name == u"server"_s)
+        if (name.startsWith(u"server"_s))
             sign << u"-extfile"_s << u"server.ext"_s;
         QVERIFY(openssl(sign));
     }
@@ -184,6 +218,7 @@ HttpsReply TestExporterTls::get(const QString &scheme, ClientCert cert, QSsl::Ss
     result.errorString = reply->errorString();
     result.body = reply->readAll();
     result.wwwAuthenticate = reply->rawHeader("WWW-Authenticate");
+    result.peer = reply->sslConfiguration().peerCertificate();
     reply->deleteLater();
     m_network->clearConnectionCache();
     return result;
@@ -341,6 +376,126 @@ void TestExporterTls::unreadableKeyExits()
     QCOMPARE(process.exitCode(), 1);
     const QString error = QString::fromUtf8(process.readAllStandardError());
     QVERIFY2(error.startsWith(u"nixos-exporter: key_file %1: "_s.arg(path(u"missing.key"_s))), qPrintable(error));
+}
+
+// New connections get a new certificate and key within a bounded wait, whether the files are
+// replaced by rename or a link is pointed at new ones (certbot's live/ -> archive/).
+void TestExporterTls::certificateRotation()
+{
+    QVERIFY(QDir(m_pki.path()).mkpath(u"live"_s));
+    const QString cert = path(u"live/cert.pem"_s);
+    const QString key = path(u"live/key.pem"_s);
+    QVERIFY(relink(cert, path(u"server.crt"_s)));
+    QVERIFY(relink(key, path(u"server.key"_s)));
+    QVERIFY(start("tls_server_config:\n  cert_file: live/cert.pem\n  key_file: live/key.pem\n"));
+    const QSslCertificate first = QSslCertificate::fromPath(path(u"server.crt"_s)).value(0);
+    const QSslCertificate second = QSslCertificate::fromPath(path(u"server2.crt"_s)).value(0);
+    QVERIFY(!first.isNull() && !second.isNull() && first != second);
+    QCOMPARE(get(u"https"_s).peer, first);
+
+    // certbot: the links point at the new files.
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(relink(cert, path(u"server2.crt"_s)));
+    QVERIFY(relink(key, path(u"server2.key"_s)));
+    QTRY_COMPARE_WITH_TIMEOUT(get(u"https"_s).peer, second, 5000);
+    qInfo("new certificate served %lld ms after the links changed", timer.elapsed());
+    HttpsReply reply = get(u"https"_s);
+    QCOMPARE(reply.status, 200);
+
+    // An editor or a secret tool: plain files replaced by rename.
+    QVERIFY(QFile::remove(cert) && QFile::remove(key));
+    QVERIFY(replaceByRename(cert, readAll(path(u"server2.crt"_s))));
+    QVERIFY(replaceByRename(key, readAll(path(u"server2.key"_s))));
+    QTest::qWait(WebConfigSettleMs);
+    timer.restart();
+    QVERIFY(replaceByRename(cert, readAll(path(u"server.crt"_s))));
+    QVERIFY(replaceByRename(key, readAll(path(u"server.key"_s))));
+    QTRY_COMPARE_WITH_TIMEOUT(get(u"https"_s).peer, first, 5000);
+    qInfo("new certificate served %lld ms after the files were replaced", timer.elapsed());
+    QCOMPARE(get(u"https"_s).status, 200);
+    const QByteArray log = m_exporter->process().readAllStandardError();
+    QVERIFY2(log.contains("level=info logger=nixos.exporter.webconfig msg=\"web config"), log.constData());
+    QVERIFY2(!log.contains("level=warn"), log.constData());
+}
+
+// Users added and removed take effect without a restart; a removed user's cached success
+// goes with it.
+void TestExporterTls::usersAddedAndRemoved()
+{
+    const QByteArray prometheus = "  prometheus: " + bcrypt("scrape me") + "\n";
+    const QByteArray grafana = "  grafana: " + bcrypt("look") + "\n";
+    QVERIFY(start("basic_auth_users:\n" + prometheus));
+    const QByteArray asPrometheus = "Basic " + "prometheus:scrape me"_ba.toBase64();
+    const QByteArray asGrafana = "Basic " + "grafana:look"_ba.toBase64();
+    const auto status = [this](const QByteArray &authorization) {
+        return m_exporter->request("GET", u"/metrics"_s, {{"Authorization", authorization}}).status;
+    };
+    QCOMPARE(status(asPrometheus), 200);
+    QCOMPARE(status(asGrafana), 401);
+
+    QVERIFY(replaceByRename(path(u"web.yml"_s), "basic_auth_users:\n" + prometheus + grafana));
+    QTRY_COMPARE_WITH_TIMEOUT(status(asGrafana), 200, 5000);
+    QCOMPARE(status(asPrometheus), 200);
+
+    // Written in place this time, as some editors and `cat >` do.
+    QVERIFY(!writeWebConfig("basic_auth_users:\n" + grafana).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(status(asPrometheus), 401, 5000);
+    QCOMPARE(status(asGrafana), 200);
+}
+
+// A broken new file changes nothing: the last good config serves on, and the log says why,
+// once. A good file after it is taken.
+void TestExporterTls::brokenFileKeepsTheLastGoodOne()
+{
+    const QByteArray good = "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n"
+                            "basic_auth_users:\n  prometheus: " + bcrypt("pw") + "\n";
+    const QByteArray right = "Basic " + "prometheus:pw"_ba.toBase64();
+    QVERIFY(start(good));
+    const QSslCertificate first = QSslCertificate::fromPath(path(u"server.crt"_s)).value(0);
+    QCOMPARE(get(u"https"_s, ClientCert::None, QSsl::SecureProtocols, right).status, 200);
+    QByteArray log;
+    const auto warnings = [&log, this] {
+        log += m_exporter->process().readAllStandardError();
+        return log.count("level=warn logger=nixos.exporter.webconfig");
+    };
+
+    // Bad YAML.
+    QVERIFY(replaceByRename(path(u"web.yml"_s), "tls_server_config:\n  cert_file: [server2.crt\n"));
+    QTRY_COMPARE_WITH_TIMEOUT(warnings(), 1, 5000);
+    QVERIFY2(log.contains(("not reloaded, the last good one stays in use: " + path(u"web.yml"_s) + u":"_s).toUtf8()),
+             log.constData());
+    for (int i = 0; i < 3; ++i) {
+        const HttpsReply reply = get(u"https"_s, ClientCert::None, QSsl::SecureProtocols, right);
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.peer, first);
+    }
+    QCOMPARE(get(u"https"_s).status, 401);  // the users are still asked for
+
+    // A key that cannot be read.
+    QVERIFY(replaceByRename(path(u"web.yml"_s), "tls_server_config:\n  cert_file: server2.crt\n  key_file: missing.key\n"));
+    QTRY_COMPARE_WITH_TIMEOUT(warnings(), 2, 5000);
+    QVERIFY2(log.contains(("key_file " + path(u"missing.key"_s) + u": "_s).toUtf8()), log.constData());
+    // No TLS at all: the socket cannot change its kind while it listens.
+    QVERIFY(replaceByRename(path(u"web.yml"_s), "basic_auth_users:\n  prometheus: " + bcrypt("pw") + "\n"));
+    QTRY_COMPARE_WITH_TIMEOUT(warnings(), 3, 5000);
+    QVERIFY2(log.contains("tls_server_config was removed: serving HTTP instead of HTTPS needs a restart"), log.constData());
+    // The same broken file, however often it is looked at, is one warning.
+    QTest::qWait(WebConfigSettleMs);
+    QCOMPARE(warnings(), 3);
+    {
+        const HttpsReply reply = get(u"https"_s, ClientCert::None, QSsl::SecureProtocols, right);
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.peer, first);
+    }
+
+    // Fixed: the new certificate, and no user asked for.
+    QVERIFY(replaceByRename(path(u"web.yml"_s), "tls_server_config:\n  cert_file: server2.crt\n  key_file: server2.key\n"));
+    const QSslCertificate second = QSslCertificate::fromPath(path(u"server2.crt"_s)).value(0);
+    QTRY_COMPARE_WITH_TIMEOUT(get(u"https"_s).peer, second, 5000);
+    QCOMPARE(get(u"https"_s).status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT((log += m_exporter->process().readAllStandardError()).contains("msg=\"web config " + path(u"web.yml"_s).toUtf8() + " reloaded\""), 2000);
+    QCOMPARE(warnings(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestExporterTls)
