@@ -69,6 +69,8 @@ private Q_SLOTS:
     void noCredentialsExitsTwo();
     void missingCaIsATlsError();
     void unreadableFilesExitTwo();
+    void insecureSkipVerify();
+    void clientCertificate();
 
 private:
     bool openssl(const QStringList &arguments);
@@ -407,6 +409,47 @@ void TestCliRemote::unreadableFilesExitTwo()
                                   .arg(path(u"bad.yml"_s))
                                   .toUtf8()),
         result.err.constData());
+}
+
+// Without any CA: only when asked to skip the check.
+void TestCliRemote::insecureSkipVerify()
+{
+    const Run result = remote("basic_auth:\n  username: prometheus\n  password_file: password\n"
+                              "tls_config:\n  insecure_skip_verify: true\n  min_version: TLS13\n");
+    QVERIFY2(result.exitCode == 1, result.err.constData());
+    QVERIFY(result.out.startsWith("nixos-status: attention"));
+}
+
+// An exporter that wants a client certificate signed by the CA: cert_file and key_file.
+void TestCliRemote::clientCertificate()
+{
+    QVERIFY(openssl({u"req"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s,
+                     u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s, u"-keyout"_s, u"client.key"_s,
+                     u"-out"_s, u"client.csr"_s, u"-subj"_s, u"/CN=client"_s}));
+    QVERIFY(openssl({u"x509"_s, u"-req"_s, u"-in"_s, u"client.csr"_s, u"-CA"_s, u"ca.crt"_s,
+                     u"-CAkey"_s, u"ca.key"_s, u"-CAcreateserial"_s, u"-out"_s, u"client.crt"_s,
+                     u"-days"_s, u"2"_s}));
+    ExporterProcess exporter;
+    const QString webConfig = write(
+        u"web-mtls.yml"_s, "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n"
+                           "  client_auth_type: RequireAndVerifyClientCert\n"
+                           "  client_ca_file: ca.crt\n");
+    QVERIFY2(exporter.start({u"--root"_s, m_tree.root(), u"--web.config.file"_s, webConfig}),
+             qPrintable(exporter.error()));
+    const QString url = u"https://127.0.0.1:%1"_s.arg(exporter.port());
+    const Run withCert =
+        run({u"--remote"_s, url, u"--http.config.file"_s,
+             write(u"mtls.yml"_s, "tls_config:\n  ca_file: ca.crt\n"
+                                  "  cert_file: client.crt\n  key_file: client.key\n")});
+    QVERIFY2(withCert.exitCode == 1, withCert.err.constData());
+    QVERIFY(withCert.out.contains("generation 47"));
+
+    const Run without = run({u"--remote"_s, url, u"--http.config.file"_s,
+                             write(u"ca-only.yml"_s, "tls_config:\n  ca_file: ca.crt\n")});
+    QCOMPARE(without.exitCode, 2);
+    QVERIFY2(without.err.startsWith(u"nixos-status: %1/status: "_s.arg(url).toUtf8()),
+             without.err.constData());
+    QCOMPARE(without.err.count('\n'), 1);
 }
 
 QTEST_GUILESS_MAIN(TestCliRemote)
