@@ -214,7 +214,8 @@ let
             (`tls_server_config`, `basic_auth_users`; see the README), passed as
             `--web.config.file`. The exporter runs as a dynamic user: the file, and the
             certificate and key it names, must be readable by it (a string path keeps a key
-            out of the world-readable store).
+            out of the world-readable store). The exporter reads them again when they change
+            (certificate renewal, users added or removed), without a restart.
           '';
         };
 
