@@ -135,6 +135,9 @@ revision=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 for d in proc sys dev dev/pts; do mount_in "$root/$d" --bind "/$d"; done
 mount_in "$root/tmp" -t tmpfs tmpfs
+# Downloaded packages are kept, so a change to the package list downloads only what is new.
+mkdir -p "$cache/apt-archives-$suite/partial"
+mount_in "$root/var/cache/apt/archives" --bind "$cache/apt-archives-$suite"
 step_done chroot
 
 in_chroot() {
@@ -148,13 +151,14 @@ if [ "$image" = "$base" ]; then
     skip "apt-get update could not reach $mirror"
   fi
   in_chroot bash -c 'cd /work/project && bash scripts/install-deps.sh test'
-  in_chroot apt-get clean
   # Keep it for the next run (without the project, the mounts are not in the copy).
   rm -rf "$deps_image.tmp"
   mkdir -p "$deps_image.tmp"
-  tar -C "$root" --exclude=./proc --exclude=./sys --exclude=./dev --exclude=./tmp --exclude=./work -cf - . \
+  tar -C "$root" --exclude=./proc --exclude=./sys --exclude=./dev --exclude=./tmp --exclude=./work \
+    --exclude=./var/cache/apt/archives -cf - . \
     | tar -xf - -C "$deps_image.tmp"
-  mkdir -p "$deps_image.tmp/proc" "$deps_image.tmp/sys" "$deps_image.tmp/dev" "$deps_image.tmp/tmp"
+  mkdir -p "$deps_image.tmp/proc" "$deps_image.tmp/sys" "$deps_image.tmp/dev" "$deps_image.tmp/tmp" \
+    "$deps_image.tmp/var/cache/apt/archives"
   chmod 1777 "$deps_image.tmp/tmp"
   touch "$deps_image.tmp/.complete"
   rm -rf "$deps_image"
