@@ -59,11 +59,15 @@ void forEachCodePoint(QStringView text, Function function)
     }
 }
 
-// Control characters (C0, DEL, C1) and the line and paragraph separators, which some
-// readers take as line ends.
+// Written as \uXXXX: control characters (C0, DEL, C1), the line and paragraph separators
+// (which some readers take as line ends), and the invisible ones that change how a line
+// reads: zero-width characters, bidirectional overrides and isolates (a message could
+// otherwise show text in another order than it has), the byte order mark.
 bool isControl(char32_t c)
 {
-    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029
+           || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E)
+           || (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF;
 }
 
 void appendUtf8(QByteArray &out, char32_t c)

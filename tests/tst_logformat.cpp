@@ -123,6 +123,8 @@ void TestLogFormat::logfmtValues_data()
     QTest::newRow("NUL") << QString(QChar(0)) << QByteArray("\"\\u0000\"");
     QTest::newRow("DEL") << u"a\x7f"_s << QByteArray("\"a\\u007f\"");
     QTest::newRow("line separator") << u"a\u2028b"_s << QByteArray("\"a\\u2028b\"");
+    QTest::newRow("bidi override") << u"ok \u202egnp.exe"_s << QByteArray("\"ok \\u202egnp.exe\"");
+    QTest::newRow("zero width, BOM") << u"a\u200bb\ufeff"_s << QByteArray("\"a\\u200bb\\ufeff\"");
     QTest::newRow("UTF-8") << u"Grüße"_s << QByteArray("Gr\xc3\xbc\xc3\x9f" "e");
     QTest::newRow("astral") << u"\U0001F600"_s << QByteArray("\xf0\x9f\x98\x80");
     QTest::newRow("lone surrogate") << QString(QChar(0xD800)) << QByteArray("\"\xef\xbf\xbd\"");
