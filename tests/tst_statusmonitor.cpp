@@ -37,6 +37,7 @@ private Q_SLOTS:
     void profilesDirReplacedAtOnceIsWatchedAgain();
     void lockDirRecreatedIsWatchedAgain();
     void vanishedRootIsWatchedAgain();
+    void rearmingSettles();
 
 private:
     FixtureTree *m_tree = nullptr;
@@ -220,6 +221,32 @@ void TestStatusMonitor::vanishedRootIsWatchedAgain()
     m_tree->setCurrentSystem(m_system2);
     QTRY_COMPARE_WITH_TIMEOUT(monitor.snapshot().generations.currentGeneration, std::optional<int>(2), RearmTimeoutMs);
     qInfo("switch in the returned root seen after %lld ms", timer.elapsed());
+}
+
+void TestStatusMonitor::rearmingSettles()
+{
+    // Re-arming costs one more scan, not a loop; the root's parent is watched only for the
+    // root itself, so its other entries (a busy /tmp) cause no scans.
+    StatusMonitor monitor(SystemLayout(m_tree->root()), {});
+    monitor.start();
+    QSignalSpy scanned(&monitor, &StatusMonitor::scanFinished);
+    QVERIFY(QDir(m_tree->hostPath(SystemLayout::ProfilesDir)).removeRecursively());
+    m_tree->addGeneration(1, m_system1, T0);
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.snapshot().generations.generations.size(), 1, RearmTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(scanned.count() >= 1, RearmTimeoutMs);
+    // Settled: no scan for half a second (a loaded machine may still finish the re-arm's one).
+    qsizetype settled = -1;
+    for (int i = 0; i < 20 && settled != scanned.count(); ++i) {
+        settled = scanned.count();
+        QTest::qWait(500);
+    }
+    QCOMPARE(scanned.count(), settled);
+    const QString sibling = m_tree->root() + QStringLiteral(".sibling");
+    QVERIFY(QDir().mkdir(sibling));
+    QVERIFY(QDir().rmdir(sibling));
+    // The absence of a scan is the assertion, so the wait is generous: ten debounce intervals.
+    QTest::qWait(1500);
+    QCOMPARE(scanned.count(), settled);
 }
 
 QTEST_GUILESS_MAIN(TestStatusMonitor)
