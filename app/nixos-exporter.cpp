@@ -82,6 +82,7 @@ int main(int argc, char *argv[])
 
     ExporterServer server(monitor, collectors);
     server.setCollectorOptions(config.collectorOptions);
+    server.setTelemetry(config.telemetryPath, config.exporterMetrics);
     QString error;
     if (commandLine.webConfig() && !server.setWebConfig(*commandLine.webConfig(), &error)) {
         err << "nixos-exporter: " << error << '\n';
@@ -99,17 +100,33 @@ int main(int argc, char *argv[])
         err << "nixos-exporter: " << error << '\n';
         return 1;
     }
-    if (socket ? !server.listenOnDescriptor(*socket, &error) : !server.listen(config.listen, &error)) {
+    // Every --web.listen-address is served; the first that cannot be stops the start.
+    bool listening = true;
+    if (socket) {
+        listening = server.listenOnDescriptor(*socket, &error);
+    } else {
+        for (const ListenAddress &address : config.listen) {
+            if (!(listening = server.listen(address, &error)))
+                break;
+        }
+    }
+    if (!listening) {
         err << "nixos-exporter: " << error << '\n';
         return 1;
     }
     QStringList names;
     for (const Collector *collector : std::as_const(collectors))
         names.append(collector->name);
-    const QString where = socket ? QStringLiteral("systemd socket") : config.listen.toString();
     const QString scheme = server.isTls() ? QStringLiteral("https") : QStringLiteral("http");
-    qCInfo(lcHttp).noquote() << "nixos-exporter" << BuildInfo::Version << "listening on port"
-                             << server.port() << QStringLiteral("(%1, %2), collectors:").arg(scheme, where)
+    // "port 9971 (http, :9971), port 9100 (http, [::1]:9100)": one per socket, in flag order.
+    QStringList sockets;
+    const QList<quint16> ports = server.ports();
+    for (qsizetype i = 0; i < ports.size(); ++i) {
+        const QString where = socket ? QStringLiteral("systemd socket") : config.listen.value(i).toString();
+        sockets.append(QStringLiteral("port %1 (%2, %3)").arg(ports[i]).arg(scheme, where));
+    }
+    qCInfo(lcHttp).noquote() << "nixos-exporter" << BuildInfo::Version << "listening on"
+                             << sockets.join(QStringLiteral(", ")) + QStringLiteral(", collectors:")
                              << names.join(QStringLiteral(", "));
     return app.exec();
 }

@@ -12,6 +12,8 @@ const QString LockPathOption = QStringLiteral("flake.lock-path");
 const QString SupportedReleasesOption = QStringLiteral("flake.supported-releases");
 const QString WebConfigOption = QStringLiteral("web.config.file");
 const QString SystemdSocketOption = QStringLiteral("web.systemd-socket");
+const QString TelemetryPathOption = QStringLiteral("web.telemetry-path");
+const QString DisableExporterMetricsOption = QStringLiteral("web.disable-exporter-metrics");
 const QString LogLevelOption = QStringLiteral("log.level");
 const QString LogFormatOption = QStringLiteral("log.format");
 const QString GenerationMaxSeriesOption = QStringLiteral("collector.generation.max-series");
@@ -34,7 +36,8 @@ CommandLine::CommandLine()
     m_parser.addVersionOption();
     m_parser.addOptions({
         {{ListenOption, QStringLiteral("web.listen-address")},
-         QStringLiteral("Address to serve metrics on (default \":9971\")."),
+         QStringLiteral("Address to serve metrics on (default \":9971\"); give it again to serve "
+                        "on several, each with the same TLS, auth and limits."),
          QStringLiteral("[host]:port")},
         {ConfigOption, QStringLiteral("YAML configuration file; flags override it."),
          QStringLiteral("file")},
@@ -79,6 +82,12 @@ CommandLine::CommandLine()
          QStringLiteral("file")},
         {SystemdSocketOption,
          QStringLiteral("Serve on the socket systemd passes (socket activation) instead of --listen.")},
+        {TelemetryPathOption,
+         QStringLiteral("Path under which to expose metrics (default /metrics)."), QStringLiteral("path")},
+        {DisableExporterMetricsOption,
+         QStringLiteral("Leave out the exporter's own process_* metrics and "
+                        "nixos_exporter_http_requests_total (build info and collector success and "
+                        "duration stay).")},
         {LogLevelOption,
          QStringLiteral("Only log messages of this level or above: debug, info, warn, error (default info)."),
          QStringLiteral("level")},
@@ -136,11 +145,22 @@ bool CommandLine::systemdSocket() const
 bool CommandLine::applyFlags()
 {
     if (m_parser.isSet(ListenOption)) {
-        const std::optional<ListenAddress> address = ListenAddress::parse(m_parser.value(ListenOption), &m_error);
-        if (!address)
+        const std::optional<QList<ListenAddress>> addresses =
+            ListenAddress::parseList(m_parser.values(ListenOption), &m_error);
+        if (!addresses)
             return false;
-        m_config.listen = *address;
+        m_config.listen = *addresses;
     }
+    if (m_parser.isSet(TelemetryPathOption)) {
+        const QString path = m_parser.value(TelemetryPathOption);
+        if (!ExporterConfig::isTelemetryPath(path, &m_error)) {
+            m_error = QStringLiteral("--%1: %2").arg(TelemetryPathOption, m_error);
+            return false;
+        }
+        m_config.telemetryPath = path;
+    }
+    if (m_parser.isSet(DisableExporterMetricsOption))
+        m_config.exporterMetrics = false;
     if (m_parser.isSet(RootOption))
         m_config.root = m_parser.value(RootOption);
     if (m_parser.isSet(LogLevelOption)) {

@@ -95,6 +95,31 @@ QStringList releaseList(const Entry &entry, const QString &path)
     return releases;
 }
 
+// listen_addr: one address, or a list of them; each is served.
+QList<ListenAddress> listenList(const Entry &entry)
+{
+    QStringList texts;
+    QString error;
+    if (entry.second.IsSequence()) {
+        // Each address is checked on its own line.
+        for (const YAML::Node &item : entry.second) {
+            if (!item.IsScalar())
+                fail(item, QStringLiteral("listen_addr must be an address or a list of addresses"));
+            texts.append(QString::fromStdString(item.Scalar()));
+            if (!ListenAddress::parse(texts.last(), &error))
+                fail(item, QStringLiteral("listen_addr: %1").arg(error));
+        }
+    } else if (entry.second.IsScalar()) {
+        texts.append(QString::fromStdString(entry.second.Scalar()));
+    } else {
+        failValue(entry, QStringLiteral("listen_addr must be an address or a list of addresses"));
+    }
+    const std::optional<QList<ListenAddress>> addresses = ListenAddress::parseList(texts, &error);
+    if (!addresses)
+        failValue(entry, QStringLiteral("listen_addr: %1").arg(error));
+    return *addresses;
+}
+
 // The keys a collector takes besides "enabled".
 QStringList collectorKeys(const QString &name)
 {
@@ -191,12 +216,7 @@ void apply(ExporterConfig &config, const YAML::Node &root)
     for (const auto &entry : root) {
         const QString key = keyOf(entry.first);
         if (key == QLatin1String("listen_addr")) {
-            QString error;
-            const std::optional<ListenAddress> address =
-                ListenAddress::parse(scalarString(entry, key), &error);
-            if (!address)
-                fail(entry.second, QStringLiteral("listen_addr: %1").arg(error));
-            config.listen = *address;
+            config.listen = listenList(entry);
         } else if (key == QLatin1String("collectors")) {
             if (entry.second.IsNull())
                 continue;  // "collectors:" with every collector commented out changes nothing
@@ -222,6 +242,20 @@ bool ExporterConfig::areReleases(const QStringList &releases)
 {
     static const QRegularExpression release(QStringLiteral(R"(^\d{2}\.\d{2}$)"));
     return std::all_of(releases.cbegin(), releases.cend(), [](const QString &r) { return release.match(r).hasMatch(); });
+}
+
+bool ExporterConfig::isTelemetryPath(const QString &path, QString *error)
+{
+    static const QRegularExpression allowed(QStringLiteral(R"(^[A-Za-z0-9/._~-]*$)"));
+    if (!path.startsWith(QLatin1Char('/')))
+        *error = QStringLiteral("\"%1\" must start with '/'").arg(path);
+    else if (path == QLatin1String("/") || path == QLatin1String("/status"))
+        *error = QStringLiteral("\"%1\" is taken (by the landing page or /status)").arg(path);
+    else if (!allowed.match(path).hasMatch())
+        *error = QStringLiteral("\"%1\" may only hold letters, digits and /-._~").arg(path);
+    else
+        return true;
+    return false;
 }
 
 ExporterConfig::ExporterConfig()

@@ -15,7 +15,9 @@
 // Everything nixos-exporter is told, from the YAML file and the flags (which win).
 struct ExporterConfig
 {
-    ListenAddress listen;
+    QList<ListenAddress> listen{ListenAddress()};  // every one is served
+    QString telemetryPath = QStringLiteral("/metrics");  // --web.telemetry-path
+    bool exporterMetrics = true;  // process_* and the HTTP request counter; --web.disable-exporter-metrics
     QMap<QString, bool> collectors;  // every registered collector, enabled or not
     QString lockPath;                // empty: auto-detect
     QStringList supportedReleases;   // "26.05"...; empty: NixOS's release calendar
@@ -28,12 +30,15 @@ struct ExporterConfig
 
     // NixOS releases are written YY.MM.
     static bool areReleases(const QStringList &releases);
+    // A path of its own for /metrics: starts with '/', is neither "/" nor "/status", and has
+    // only letters, digits and "/-._~". False with a one-line reason.
+    static bool isTelemetryPath(const QString &path, QString *error);
 
     // Defaults: every collector at its registered default.
     ExporterConfig();
 
     // Applies a YAML file on top of this config:
-    //   listen_addr: ":9971"
+    //   listen_addr: ":9971"          (or a list: [":9971", "[::1]:9100"])
     //   collectors:
     //     generation: { enabled: true, max_series: 10 }
     //     flake: { enabled: false, lock_path: "/etc/nixos/flake.lock", supported_releases: ["26.05"] }

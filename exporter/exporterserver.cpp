@@ -10,6 +10,7 @@
 
 #include <QDateTime>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QLoggingCategory>
 #include <QSslServer>
 #include <QSslSocket>
@@ -54,6 +55,15 @@ QHttpServerResponse methodNotAllowed()
     return response;
 }
 
+QHttpServerResponse respond(const QByteArray &mimeType, const QByteArray &content, bool gzipped)
+{
+    QHttpServerResponse response(mimeType, content);
+    if (gzipped)
+        addHeader(response, "Content-Encoding", "gzip");
+    addHeader(response, "Vary", "Accept-Encoding");
+    return response;
+}
+
 // The body, gzipped when the client accepts it. With gzipCache (the gzip form of this body,
 // empty until first needed) it is compressed at most once.
 QHttpServerResponse reply(const QHttpServerRequest &request, const QByteArray &mimeType,
@@ -68,11 +78,29 @@ QHttpServerResponse reply(const QHttpServerRequest &request, const QByteArray &m
     } else if (compress) {
         content = Gzip::compress(body);
     }
-    QHttpServerResponse response(mimeType, content);
-    if (compress)
-        addHeader(response, "Content-Encoding", "gzip");
-    addHeader(response, "Vary", "Accept-Encoding");
-    return response;
+    return respond(mimeType, content, compress);
+}
+
+// QHttpServer's handler for paths without a route changed in Qt 6.8 (a context object, the
+// responder by reference instead of by rvalue): the one place that knows both. It answers 404
+// as QHttpServer's own handler does, and lets the caller count it.
+template<typename Counter>
+void setNotFoundHandler(QHttpServer &http, QObject *context, Counter counter)
+{
+    const auto notFound = [counter](QHttpServerResponder &responder) {
+        counter();
+        responder.write(QHttpServerResponder::StatusCode::NotFound);
+    };
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    http.setMissingHandler(context, [notFound](const QHttpServerRequest &, QHttpServerResponder &responder) {
+        notFound(responder);
+    });
+#else
+    Q_UNUSED(context);
+    http.setMissingHandler([notFound](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+        notFound(responder);
+    });
+#endif
 }
 
 // QHttpServer's own limits, where its Qt has them, set to ours so that a client sees the same
@@ -119,17 +147,38 @@ ExporterServer::ExporterServer(const StatusMonitor &monitor, const QList<const C
                                QObject *parent)
     : QObject(parent), m_monitor(monitor), m_collectors(collectors)
 {
+}
+
+void ExporterServer::setTelemetry(const QString &path, bool exporterMetrics)
+{
+    m_telemetryPath = path;
+    m_exporterMetrics = exporterMetrics;
+}
+
+void ExporterServer::addRoutes()
+{
     // Routes take every method and answer 405 themselves: QHttpServer would say 404.
-    // With basic_auth_users every route asks first (unknown paths get QHttpServer's 404).
-    m_http.route(QStringLiteral("/metrics"), [this](const QHttpServerRequest &r) {
-        return authorized(r) ? metrics(r) : unauthorized();
+    // With basic_auth_users every route asks first (unknown paths get a 404 without asking).
+    // Every answer is counted under its route, or "other" for a path without one.
+    const QString statusPath = QStringLiteral("/status");
+    const QString rootPath = QStringLiteral("/");
+    m_requests = HttpRequestCounter({m_telemetryPath, statusPath, rootPath});
+    const auto counted = [this](const QString &path, QHttpServerResponse response) {
+        m_requests.count(path, int(response.statusCode()));
+        return response;
+    };
+    // QHttpServer takes a route's path as a regular expression: the telemetry path's dots are
+    // meant literally.
+    m_http.route(QRegularExpression::escape(m_telemetryPath), [this, counted](const QHttpServerRequest &r) {
+        return counted(m_telemetryPath, authorized(r) ? metrics(r) : unauthorized());
     });
-    m_http.route(QStringLiteral("/status"), [this](const QHttpServerRequest &r) {
-        return authorized(r) ? status(r) : unauthorized();
+    m_http.route(statusPath, [this, counted, statusPath](const QHttpServerRequest &r) {
+        return counted(statusPath, authorized(r) ? status(r) : unauthorized());
     });
-    m_http.route(QStringLiteral("/"), [this](const QHttpServerRequest &r) {
-        return authorized(r) ? landingPage(r) : unauthorized();
+    m_http.route(rootPath, [this, counted, rootPath](const QHttpServerRequest &r) {
+        return counted(rootPath, authorized(r) ? landingPage(r) : unauthorized());
     });
+    setNotFoundHandler(m_http, this, [this] { m_requests.count(HttpRequestCounter::OtherPath, 404); });
 }
 
 bool ExporterServer::setWebConfig(const WebConfig &config, QString *error)
@@ -216,9 +265,16 @@ bool ExporterServer::listen(const ListenAddress &address, QString *error)
         delete server;
         return false;
     }
-    m_tcp = server;
-    bindServer();
+    bindServer(server);
     return true;
+}
+
+QList<quint16> ExporterServer::ports() const
+{
+    QList<quint16> ports;
+    for (const QTcpServer *server : m_servers)
+        ports.append(server->serverPort());
+    return ports;
 }
 
 bool ExporterServer::listenOnDescriptor(qintptr descriptor, QString *error)
@@ -229,17 +285,21 @@ bool ExporterServer::listenOnDescriptor(qintptr descriptor, QString *error)
         delete server;
         return false;
     }
-    m_tcp = server;
-    bindServer();
+    bindServer(server);
     return true;
 }
 
-void ExporterServer::bindServer()
+void ExporterServer::bindServer(QTcpServer *server)
 {
+    if (!m_routed) {
+        addRoutes();
+        m_routed = true;
+    }
     applyQtLimits(m_http, m_limits);
     // bind() returns bool from Qt 6.8 (void before); it fails only for a server that is not
     // listening, and ours is.
-    m_http.bind(m_tcp);
+    m_http.bind(server);
+    m_servers.append(server);
 }
 
 QHttpServerResponse ExporterServer::metrics(const QHttpServerRequest &request) const
@@ -251,7 +311,17 @@ QHttpServerResponse ExporterServer::metrics(const QHttpServerRequest &request) c
     MetricsCache &cache = m_metricsCache;
     if (cache.now != now || !(cache.snapshot == snapshot))
         cache = {snapshot, now, MetricsRenderer::render(snapshot, m_collectors, now, m_collectorOptions), {}};
-    return reply(request, "text/plain; version=0.0.4; charset=utf-8", cache.body, &cache.gzip);
+    static const QByteArray mimeType = "text/plain; version=0.0.4; charset=utf-8";
+    if (!m_exporterMetrics)
+        return reply(request, mimeType, cache.body, &cache.gzip.whole);
+    // The exporter's own metrics are read and rendered for each request, after the cached body:
+    // never a second old, and only they are compressed per request.
+    const QByteArray tail = MetricsRenderer::renderExporter(ProcessMetrics::read(), m_requests);
+    if (!Gzip::accepted(request.value("Accept-Encoding")))
+        return respond(mimeType, cache.body + tail, false);
+    if (cache.gzip.prefix.stream.isEmpty())
+        cache.gzip.prefix = Gzip::compressPrefix(cache.body);
+    return respond(mimeType, Gzip::finish(cache.gzip.prefix, tail), true);
 }
 
 QHttpServerResponse ExporterServer::status(const QHttpServerRequest &request) const
@@ -271,5 +341,5 @@ QHttpServerResponse ExporterServer::landingPage(const QHttpServerRequest &reques
     QStringList names;
     for (const Collector *collector : m_collectors)
         names.append(collector->name);
-    return reply(request, "text/html; charset=utf-8", LandingPage::html(names));
+    return reply(request, "text/html; charset=utf-8", LandingPage::html(names, m_telemetryPath));
 }

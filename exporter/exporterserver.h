@@ -4,6 +4,8 @@
 #include "basicauth.h"
 #include "collector.h"
 #include "connectionguard.h"
+#include "gzip.h"
+#include "httprequestcounter.h"
 #include "listenaddress.h"
 #include "thresholds.h"
 #include "webconfig.h"
@@ -22,9 +24,10 @@ class StatusMonitor;
 
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 
-// Serves the monitor's latest snapshot over HTTP: /metrics (Prometheus text format),
-// /status (JSON) and / (a landing page). Requests only render what the monitor holds; they
-// never read the system.
+// Serves the monitor's latest snapshot over HTTP: /metrics (Prometheus text format; the
+// telemetry path), /status (JSON) and / (a landing page), on one or more listening sockets.
+// Requests only render what the monitor holds; they never read the system (only /proc/self,
+// for the exporter's own process metrics).
 class ExporterServer : public QObject
 {
     Q_OBJECT
@@ -43,15 +46,22 @@ public:
     // What the flags change in the collectors' output (the generation series bound).
     void setCollectorOptions(const CollectorOptions &options) { m_collectorOptions = options; }
 
+    // Where the metrics are served (--web.telemetry-path, checked by the caller) and whether
+    // they include the exporter's own process_* and HTTP request metrics; before listen().
+    void setTelemetry(const QString &path, bool exporterMetrics);
+
+    // Called once per address: each is served alike (same routes, TLS, auth and limits).
     bool listen(const ListenAddress &address, QString *error);
     // Serves on a socket that is already listening (systemd socket activation).
     bool listenOnDescriptor(qintptr descriptor, QString *error);
-    quint16 port() const { return m_tcp ? m_tcp->serverPort() : 0; }
+    quint16 port() const { return m_servers.isEmpty() ? 0 : m_servers.first()->serverPort(); }
+    QList<quint16> ports() const;
     bool isTls() const { return m_ssl.has_value(); }
 
 private:
     QTcpServer *createServer();
-    void bindServer();
+    void addRoutes();
+    void bindServer(QTcpServer *server);
     bool authorized(const QHttpServerRequest &request);
 
     QHttpServerResponse metrics(const QHttpServerRequest &request) const;
@@ -70,11 +80,22 @@ private:
         Snapshot snapshot;  // a shallow copy; comparing it is cheap while the data is shared
         qint64 now = -1;
         QByteArray body;
-        QByteArray gzip;  // empty until a client accepts gzip
+        struct Gzipped
+        {
+            QByteArray whole;     // the body, when the exporter metrics are off
+            Gzip::Prefix prefix;  // the body as the start of a stream the exporter metrics end
+        } gzip;                   // each empty until a client accepts gzip
     };
     mutable MetricsCache m_metricsCache;
     QHttpServer m_http;
-    QTcpServer *m_tcp = nullptr;  // a guarded QTcpServer or QSslServer; m_http owns it once bound
+    // Guarded QTcpServers or QSslServers, one per address; m_http owns them once bound.
+    QList<QTcpServer *> m_servers;
+    QString m_telemetryPath = QStringLiteral("/metrics");
+    bool m_exporterMetrics = true;
+    bool m_routed = false;
+    // Requests answered per route and code; the telemetry route counts after rendering, so a
+    // scrape shows the requests before it, as client libraries' handlers do.
+    mutable HttpRequestCounter m_requests;
     std::optional<WebConfig> m_webConfig;
     std::optional<QSslConfiguration> m_ssl;
     BasicAuthenticator m_auth;

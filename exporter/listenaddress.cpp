@@ -50,3 +50,33 @@ QString ListenAddress::toString() const
         return QStringLiteral("[%1]:%2").arg(host.toString()).arg(port);
     return QStringLiteral("%1:%2").arg(host.toString()).arg(port);
 }
+
+std::optional<QList<ListenAddress>> ListenAddress::parseList(const QStringList &texts, QString *error)
+{
+    QList<ListenAddress> addresses;
+    for (const QString &text : texts) {
+        const std::optional<ListenAddress> address = parse(text, error);
+        if (!address)
+            return std::nullopt;
+        for (const ListenAddress &earlier : std::as_const(addresses)) {
+            if (address->port != 0 && earlier.port == address->port && earlier.host == address->host) {
+                *error = QStringLiteral("listen address \"%1\" given twice").arg(text);
+                return std::nullopt;
+            }
+        }
+        addresses.append(*address);
+    }
+    if (addresses.isEmpty()) {
+        *error = QStringLiteral("no listen address (expected [host]:port, e.g. :9971)");
+        return std::nullopt;
+    }
+    return addresses;
+}
+
+QString ListenAddress::join(const QList<ListenAddress> &addresses)
+{
+    QStringList texts;
+    for (const ListenAddress &address : addresses)
+        texts.append(address.toString());
+    return texts.join(QStringLiteral(", "));
+}

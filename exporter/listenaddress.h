@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QHostAddress>
+#include <QList>
 #include <QString>
 
 #include <optional>
@@ -15,4 +16,9 @@ struct ListenAddress
 
     static std::optional<ListenAddress> parse(const QString &text, QString *error);
     QString toString() const;
+
+    // Each of --web.listen-address (or the YAML list) is served. An address given twice is an
+    // error (the second could not bind), except port 0, which takes a new port each time.
+    static std::optional<QList<ListenAddress>> parseList(const QStringList &texts, QString *error);
+    static QString join(const QList<ListenAddress> &addresses);
 };

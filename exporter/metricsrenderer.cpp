@@ -33,4 +33,12 @@ QByteArray render(const Snapshot &snapshot, const QList<const Collector *> &coll
     return out.text();
 }
 
+QByteArray renderExporter(const ProcessMetrics::Stats &process, const HttpRequestCounter &requests)
+{
+    Exposition out;
+    ProcessMetrics::render(process, out);
+    requests.render(out);
+    return out.text();
+}
+
 } // namespace MetricsRenderer

@@ -6,6 +6,7 @@
 
 #include <QFile>
 #include <QTemporaryDir>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -28,7 +29,7 @@ collectors:
 
 bool sameConfig(const ExporterConfig &a, const ExporterConfig &b)
 {
-    return a.listen.host == b.listen.host && a.listen.port == b.listen.port &&
+    return ListenAddress::join(a.listen) == ListenAddress::join(b.listen) &&
            a.collectors == b.collectors && a.lockPath == b.lockPath && a.root == b.root;
 }
 
@@ -38,7 +39,7 @@ QString describe(const ExporterConfig &config)
     for (auto it = config.collectors.cbegin(); it != config.collectors.cend(); ++it)
         collectors.append(it.key() + (it.value() ? u"=on"_s : u"=off"_s));
     return u"listen=%1 collectors=[%2] lockPath=%3 root=%4"_s.arg(
-        config.listen.toString(), collectors.join(u", "_s), config.lockPath, config.root);
+        ListenAddress::join(config.listen), collectors.join(u", "_s), config.lockPath, config.root);
 }
 
 // Writes text to name inside dir and returns the full path.
@@ -88,6 +89,7 @@ private Q_SLOTS:
     void flags_data();
     void flags();
     void configFileThenFlags();
+    void telemetryFlags();
     void badConfigFile();
     void flagErrors_data();
     void flagErrors();
@@ -185,9 +187,9 @@ void TestExporterConfig::badListenAddress()
 void TestExporterConfig::defaults()
 {
     const ExporterConfig config;
-    QCOMPARE(config.listen.host, QHostAddress(QHostAddress::Any));
-    QCOMPARE(config.listen.port, quint16(9971));
-    QCOMPARE(config.listen.toString(), u":9971"_s);
+    QCOMPARE(config.listen.first().host, QHostAddress(QHostAddress::Any));
+    QCOMPARE(config.listen.first().port, quint16(9971));
+    QCOMPARE(ListenAddress::join(config.listen), u":9971"_s);
     // Every registered collector has an entry, at its registered default.
     const QMap<QString, bool> expected{{u"generation"_s, true}, {u"flake"_s, false},
                                        {u"store"_s, false}, {u"upgrade"_s, false}};
@@ -202,8 +204,8 @@ void TestExporterConfig::documentedFile()
     ExporterConfig config;
     QString error;
     QVERIFY2(config.loadYamlText(DocumentedConfig, ConfigName, &error), qPrintable(error));
-    QCOMPARE(config.listen.host, QHostAddress(QHostAddress::Any));
-    QCOMPARE(config.listen.port, quint16(9971));
+    QCOMPARE(config.listen.first().host, QHostAddress(QHostAddress::Any));
+    QCOMPARE(config.listen.first().port, quint16(9971));
     QCOMPARE(config.collectors.value(u"generation"_s), true);
     QCOMPARE(config.collectors.value(u"flake"_s), false);
     QCOMPARE(config.lockPath, u"/etc/nixos/flake.lock"_s);
@@ -232,6 +234,10 @@ collectors:
                                  << u"127.0.0.1:9100"_s << true << false << QString();
     QTest::newRow("IPv6 listen") << QByteArray("listen_addr: \"[::1]:9100\"\n") << u"[::1]:9100"_s
                                  << true << false << QString();
+    QTest::newRow("listen list") << QByteArray("listen_addr:\n  - \"127.0.0.1:9100\"\n  - \"[::1]:9100\"\n")
+                                 << u"127.0.0.1:9100, [::1]:9100"_s << true << false << QString();
+    QTest::newRow("listen flow list") << QByteArray("listen_addr: [\":9100\"]\n") << u":9100"_s
+                                      << true << false << QString();
     QTest::newRow("lock path without enabled")
         << QByteArray("collectors:\n  flake:\n    lock_path: /srv/flake.lock\n") << u":9971"_s
         << true << false << u"/srv/flake.lock"_s;
@@ -264,7 +270,7 @@ void TestExporterConfig::yamlVariants()
     ExporterConfig config;
     QString error;
     QVERIFY2(config.loadYamlText(yaml, ConfigName, &error), qPrintable(error));
-    QCOMPARE(config.listen.toString(), listen);
+    QCOMPARE(ListenAddress::join(config.listen), listen);
     QCOMPARE(config.collectors.value(u"generation"_s), generation);
     QCOMPARE(config.collectors.value(u"flake"_s), flake);
     QCOMPARE(config.lockPath, lockPath);
@@ -283,7 +289,7 @@ void TestExporterConfig::laterLoadKeepsEarlierValues()
              qPrintable(error));
     QCOMPARE(config.collectors.value(u"flake"_s), true);
     QCOMPARE(config.lockPath, u"/a"_s);
-    QCOMPARE(config.listen.port, quint16(1234));
+    QCOMPARE(config.listen.first().port, quint16(1234));
 }
 
 void TestExporterConfig::emptyDocuments_data()
@@ -347,8 +353,14 @@ void TestExporterConfig::yamlErrors_data()
         << QByteArray("\n# comment\nlisten_addr: \"nope\"\n") << 3 << u"listen_addr"_s;
     QTest::newRow("listen_addr bad port")
         << QByteArray(DocumentedConfig).replace("\":9971\"", "\":99999\"") << 1 << u":99999"_s;
-    QTest::newRow("listen_addr is a list")
-        << QByteArray("listen_addr: [\":9971\"]\n") << 1 << u"listen_addr"_s;
+    QTest::newRow("listen_addr is an empty list")
+        << QByteArray("listen_addr: []\n") << 1 << u"listen_addr"_s;
+    QTest::newRow("listen_addr list with a bad one")
+        << QByteArray("listen_addr:\n  - \":9971\"\n  - nope\n") << 3 << u"nope"_s;
+    QTest::newRow("listen_addr list twice the same")
+        << QByteArray("listen_addr: [\":9971\", \":9971\"]\n") << 1 << u"given twice"_s;
+    QTest::newRow("listen_addr list of lists")
+        << QByteArray("listen_addr:\n  - [\":9971\"]\n") << 2 << u"listen_addr"_s;
     QTest::newRow("listen_addr with no value")
         << QByteArray("listen_addr:\ncollectors: {}\n") << 1 << u"listen_addr"_s;
     QTest::newRow("lock_path is a map")
@@ -471,8 +483,11 @@ void TestExporterConfig::flags_data()
     QTest::newRow("-web.listen-address=")
         << QStringList{u"-web.listen-address=[::1]:9100"_s} << u"[::1]:9100"_s << true << false
         << QString() << u"/"_s;
-    QTest::newRow("last --listen wins") << QStringList{u"--listen=:1"_s, u"--listen=:2"_s}
-                                        << u":2"_s << true << false << QString() << u"/"_s;
+    // Like node_exporter, every address given is served, in order.
+    QTest::newRow("every --listen") << QStringList{u"--listen=:1"_s, u"--web.listen-address=[::1]:2"_s}
+                                    << u":1, [::1]:2"_s << true << false << QString() << u"/"_s;
+    QTest::newRow("port 0 twice") << QStringList{u"--listen=127.0.0.1:0"_s, u"--listen=127.0.0.1:0"_s}
+                                  << u"127.0.0.1:0, 127.0.0.1:0"_s << true << false << QString() << u"/"_s;
     QTest::newRow("--collector.flake")
         << QStringList{u"--collector.flake"_s} << all << true << true << QString() << u"/"_s;
     QTest::newRow("--no-collector.generation") << QStringList{u"--no-collector.generation"_s} << all
@@ -507,7 +522,7 @@ void TestExporterConfig::flags()
     CommandLine commandLine;
     QCOMPARE(commandLine.parse(argv(flags)), CommandLine::Outcome::Run);
     const ExporterConfig &config = commandLine.config();
-    QCOMPARE(config.listen.toString(), listen);
+    QCOMPARE(ListenAddress::join(config.listen), listen);
     QCOMPARE(config.collectors.value(u"generation"_s), generation);
     QCOMPARE(config.collectors.value(u"flake"_s), flake);
     QCOMPARE(config.lockPath, lockPath);
@@ -534,7 +549,7 @@ collectors:
         // The file alone.
         CommandLine commandLine;
         QCOMPARE(commandLine.parse(argv({u"--config"_s, path})), CommandLine::Outcome::Run);
-        QCOMPARE(commandLine.config().listen.toString(), u"127.0.0.1:9200"_s);
+        QCOMPARE(ListenAddress::join(commandLine.config().listen), u"127.0.0.1:9200"_s);
         QCOMPARE(commandLine.config().collectors.value(u"generation"_s), false);
         QCOMPARE(commandLine.config().collectors.value(u"flake"_s), true);
         QCOMPARE(commandLine.config().lockPath, u"/from/file/flake.lock"_s);
@@ -546,7 +561,7 @@ collectors:
         QCOMPARE(commandLine.parse(argv({u"--listen=:9100"_s, u"--no-collector.flake"_s,
                                          u"--config"_s, path, u"--flake.lock-path=/from/flag"_s})),
                  CommandLine::Outcome::Run);
-        QCOMPARE(commandLine.config().listen.toString(), u":9100"_s);
+        QCOMPARE(ListenAddress::join(commandLine.config().listen), u":9100"_s);
         QCOMPARE(commandLine.config().collectors.value(u"flake"_s), false);
         QCOMPARE(commandLine.config().lockPath, u"/from/flag"_s);
         QCOMPARE(commandLine.config().collectors.value(u"generation"_s), false);
@@ -556,7 +571,7 @@ collectors:
         QCOMPARE(commandLine.parse(argv({u"--config="_s + path, u"--collector.generation"_s})),
                  CommandLine::Outcome::Run);
         QCOMPARE(commandLine.config().collectors.value(u"generation"_s), true);
-        QCOMPARE(commandLine.config().listen.toString(), u"127.0.0.1:9200"_s);
+        QCOMPARE(ListenAddress::join(commandLine.config().listen), u"127.0.0.1:9200"_s);
     }
 }
 
@@ -593,6 +608,21 @@ void TestExporterConfig::flagErrors_data()
     QTest::newRow("bad --flake.supported-releases")
         << QStringList{u"--flake.supported-releases=26.5"_s} << u"flake.supported-releases"_s;
     QTest::newRow("--listen without value") << QStringList{u"--listen"_s} << u"listen"_s;
+    QTest::newRow("second --listen bad") << QStringList{u"--listen=:1"_s, u"--listen=:x"_s} << u":x"_s;
+    QTest::newRow("--listen twice the same")
+        << QStringList{u"--listen=:9100"_s, u"--web.listen-address=:9100"_s} << u"given twice"_s;
+    QTest::newRow("telemetry path without /")
+        << QStringList{u"--web.telemetry-path=metrics"_s} << u"--web.telemetry-path: \"metrics\" must start with '/'"_s;
+    QTest::newRow("telemetry path /")
+        << QStringList{u"--web.telemetry-path=/"_s} << u"--web.telemetry-path: \"/\" is taken"_s;
+    QTest::newRow("telemetry path /status")
+        << QStringList{u"--web.telemetry-path=/status"_s} << u"\"/status\" is taken"_s;
+    QTest::newRow("telemetry path with a placeholder")
+        << QStringList{u"--web.telemetry-path=/<arg>"_s} << u"may only hold"_s;
+    QTest::newRow("telemetry path with a query")
+        << QStringList{u"--web.telemetry-path=/m?x=1"_s} << u"may only hold"_s;
+    QTest::newRow("empty telemetry path")
+        << QStringList{u"--web.telemetry-path="_s} << u"must start with '/'"_s;
     QTest::newRow("value on a switch")
         << QStringList{u"--collector.flake=true"_s} << u"collector.flake"_s;
 }
@@ -606,6 +636,45 @@ void TestExporterConfig::flagErrors()
     QCOMPARE(commandLine.parse(argv(flags)), CommandLine::Outcome::Error);
     QVERIFY2(commandLine.error().contains(mentions), qPrintable(commandLine.error()));
     QVERIFY2(!commandLine.error().trimmed().contains(u'\n'), qPrintable(commandLine.error()));
+}
+
+void TestExporterConfig::telemetryFlags()
+{
+    {
+        CommandLine commandLine;
+        QCOMPARE(commandLine.parse(argv({})), CommandLine::Outcome::Run);
+        QCOMPARE(commandLine.config().telemetryPath, u"/metrics"_s);
+        QVERIFY(commandLine.config().exporterMetrics);
+        QCOMPARE(ListenAddress::join(commandLine.config().listen), u":9971"_s);
+    }
+    {
+        CommandLine commandLine;
+        QCOMPARE(commandLine.parse(argv({u"--web.telemetry-path=/node/metrics.v1"_s,
+                                         u"--web.disable-exporter-metrics"_s})),
+                 CommandLine::Outcome::Run);
+        QCOMPARE(commandLine.config().telemetryPath, u"/node/metrics.v1"_s);
+        QVERIFY(!commandLine.config().exporterMetrics);
+    }
+    {
+        // Flags replace the file's list, they do not add to it.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = writeFile(dir, u"c.yml"_s, "listen_addr: [\":9200\", \":9201\"]\n");
+        CommandLine fileOnly;
+        QCOMPARE(fileOnly.parse(argv({u"--config"_s, path})), CommandLine::Outcome::Run);
+        QCOMPARE(ListenAddress::join(fileOnly.config().listen), u":9200, :9201"_s);
+        CommandLine commandLine;
+        QCOMPARE(commandLine.parse(argv({u"--config"_s, path, u"--listen=:9300"_s})), CommandLine::Outcome::Run);
+        QCOMPARE(ListenAddress::join(commandLine.config().listen), u":9300"_s);
+    }
+    CommandLine help;
+    QCOMPARE(help.parse(argv({u"--help"_s})), CommandLine::Outcome::ShowHelp);
+    QVERIFY(help.helpText().contains(u"--web.telemetry-path"_s));
+    QVERIFY(help.helpText().contains(u"--web.disable-exporter-metrics"_s));
+    // Says what goes and what stays (the parser wraps long names: compare without spaces).
+    QString words = help.helpText();
+    words.remove(QRegularExpression(u"\\s+"_s));
+    QVERIFY(words.contains(u"process_*metricsandnixos_exporter_http_requests_total"_s));
 }
 
 void TestExporterConfig::help_data()

@@ -36,6 +36,26 @@ QByteArray masked(QByteArray text)
     return result.toUtf8();
 }
 
+// The per-request part with fixed values (the process' own are the machine's): every family,
+// the counter after a few requests of each kind.
+QByteArray exporterMetrics()
+{
+    ProcessMetrics::Stats process;
+    process.cpuSeconds = 0.42;
+    process.openFds = 11;
+    process.maxFds = 524288;
+    process.virtualMemoryBytes = 143'654'912;
+    process.virtualMemoryMaxBytes = ProcessMetrics::Unlimited;
+    process.residentMemoryBytes = 20'320'256;
+    process.startTimeSeconds = Now - 600.25;
+    HttpRequestCounter requests({QStringLiteral("/metrics"), QStringLiteral("/status"), QStringLiteral("/")});
+    requests.count(QStringLiteral("/metrics"), 200);
+    requests.count(QStringLiteral("/metrics"), 401);
+    requests.count(QStringLiteral("/"), 405);
+    requests.count(QStringLiteral("/wp-login.php"), 404);
+    return MetricsRenderer::renderExporter(process, requests);
+}
+
 QByteArray renderFixture(const QString &root)
 {
     ReadOptions options;
@@ -45,7 +65,7 @@ QByteArray renderFixture(const QString &root)
     QList<const Collector *> collectors;
     for (const Collector &collector : Collectors::all())
         collectors.append(&collector);
-    return MetricsRenderer::render(snapshot, collectors, Now);
+    return MetricsRenderer::render(snapshot, collectors, Now) + exporterMetrics();
 }
 } // namespace
 
