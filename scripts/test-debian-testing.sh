@@ -9,6 +9,7 @@
 #   NIXOS_STATUS_TESTING_CACHE  where the chroot images are kept between runs
 #                               (default /var/cache/nixos-status); delete it to start over
 #   NIXOS_STATUS_TESTING_SUITE  the suite to bootstrap (default forky)
+#   NIXOS_STATUS_TESTING_MIRROR the Debian archive (default: the one in this machine's apt sources)
 #   NIXOS_STATUS_TESTING_KEEP=1 keep the chroot after the run (its path is printed)
 # Exit status: 0 passed; 77 skipped because the archive could not be reached; anything else
 # is a failure (setup, packages, build or tests).
@@ -47,8 +48,8 @@ for tool in debootstrap git; do
 done
 
 # The archive this machine's apt uses, from its sources (deb822 or one-line format).
-mirror=""
-for sources in /etc/apt/sources.list.d/*.sources; do
+mirror=${NIXOS_STATUS_TESTING_MIRROR:-}
+[ -n "$mirror" ] || for sources in /etc/apt/sources.list.d/*.sources; do
   [ -f "$sources" ] || continue
   mirror=$(awk '$1 == "URIs:" && $2 ~ /debian\/?$/ {print $2; exit}' "$sources")
   [ -n "$mirror" ] && break
@@ -64,8 +65,13 @@ mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock 9
 
-# Base image: minbase plus what the run itself needs.
-if [ ! -x "$base/usr/bin/apt-get" ] || [ ! -e "$base/.complete" ]; then
+# The image with the test packages, for this version of install-deps.sh.
+deps_key=$(sha256sum scripts/install-deps.sh | cut -c1-16)
+deps_image=$cache/debian-$suite-deps-$deps_key
+
+# Base image: minbase plus what the run itself needs (not needed while the package image is
+# current).
+if [ ! -e "$deps_image/.complete" ] && [ ! -e "$base/.complete" ]; then
   say "bootstrapping Debian $suite from $mirror into $base"
   rm -rf "$base"
   script=$suite
@@ -76,7 +82,7 @@ if [ ! -x "$base/usr/bin/apt-get" ] || [ ! -e "$base/.complete" ]; then
     tail -n 5 "$log" >&2
     rm -rf "$base"
     # A download that failed is the archive being out of reach; anything else is a failure.
-    if grep -qiE "couldn't download|failed to download|unable to fetch|could not resolve|temporary failure|connection (refused|timed out)|network is unreachable" "$log"; then
+    if grep -qiE "failed getting release|couldn't download|failed to download|unable to fetch|could not resolve|temporary failure|connection (refused|timed out)|network is unreachable" "$log"; then
       skip "debootstrap could not reach $mirror (log: $log)"
     fi
     say "debootstrap failed (log: $log)" >&2
@@ -91,9 +97,6 @@ if [ ! -x "$base/usr/bin/apt-get" ] || [ ! -e "$base/.complete" ]; then
   touch "$base/.complete"
 fi
 
-# The image with the test packages, for this version of install-deps.sh.
-deps_key=$(sha256sum scripts/install-deps.sh | cut -c1-16)
-deps_image=$cache/debian-$suite-deps-$deps_key
 image=$base
 [ -e "$deps_image/.complete" ] && image=$deps_image
 
