@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace ProcessMetrics {
@@ -36,8 +37,8 @@ QList<QByteArray> words(const QByteArray &line)
     return line.simplified().split(' ');
 }
 
-// A small /proc file in one go, with plain system calls: a scrape reads three of them, and
-// QFile would add a buffer, a stat() and an object per file. nullopt if it cannot be read
+// A small /proc file in one go, with plain system calls: QFile would add a buffer, a stat()
+// and an object per file, on every scrape. nullopt if it cannot be read
 // (no /proc, out of descriptors).
 std::optional<QByteArray> readProcFile(const char *path)
 {
@@ -76,6 +77,14 @@ std::optional<qint64> countOpenFds()
     return count;
 }
 
+std::optional<double> softLimit(int resource)
+{
+    rlimit limit{};
+    if (::getrlimit(resource, &limit) != 0)
+        return std::nullopt;
+    return limit.rlim_cur == RLIM_INFINITY ? Unlimited : double(limit.rlim_cur);
+}
+
 std::optional<qint64> bootTime()
 {
     // Constant while the machine runs: read once, and again only until it could be read.
@@ -112,27 +121,6 @@ std::optional<StatFields> parseStat(const QByteArray &text)
     if (!user || !system || !start || !virtualBytes || !resident)
         return std::nullopt;
     return StatFields{*user, *system, *start, *virtualBytes, *resident};
-}
-
-Limits parseLimits(const QByteArray &text)
-{
-    // "Max open files            1024                 524288               files"
-    // The name has spaces; the soft limit is the first word after it.
-    const auto softLimit = [&](const QByteArray &name) -> std::optional<double> {
-        for (const QByteArray &line : text.split('\n')) {
-            if (!line.startsWith(name))
-                continue;
-            const QList<QByteArray> rest = words(line.mid(name.size()));
-            if (rest.isEmpty())
-                return std::nullopt;
-            if (rest.first() == "unlimited")
-                return Unlimited;
-            const std::optional<qint64> value = toInteger(rest.first());
-            return value && *value >= 0 ? std::optional<double>(double(*value)) : std::nullopt;
-        }
-        return std::nullopt;
-    };
-    return {softLimit("Max open files "), softLimit("Max address space ")};
 }
 
 std::optional<qint64> parseBootTime(const QByteArray &procStat)
@@ -175,9 +163,9 @@ Stats read()
     // Counted first, so that the files read below are not among the open descriptors.
     const std::optional<qint64> openFds = countOpenFds();
     const std::optional<QByteArray> stat = readProcFile("/proc/self/stat");
-    const std::optional<QByteArray> limits = readProcFile("/proc/self/limits");
-    return combine(stat ? parseStat(*stat) : std::nullopt, limits ? parseLimits(*limits) : Limits{},
-                   bootTime(), openFds, ticksPerSecond, pageSize);
+    const Limits limits{softLimit(RLIMIT_NOFILE), softLimit(RLIMIT_AS)};
+    return combine(stat ? parseStat(*stat) : std::nullopt, limits, bootTime(), openFds,
+                   ticksPerSecond, pageSize);
 }
 
 void render(const Stats &stats, Exposition &out)

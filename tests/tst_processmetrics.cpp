@@ -8,6 +8,8 @@
 #include <QDateTime>
 #include <QTest>
 
+#include <sys/resource.h>
+
 using namespace ProcessMetrics;
 
 namespace {
@@ -19,24 +21,6 @@ QByteArray statLine(const QByteArray &comm)
            "4096 0 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
 }
 
-const QByteArray LimitsText =
-    "Limit                     Soft Limit           Hard Limit           Units     \n"
-    "Max cpu time              unlimited            unlimited            seconds   \n"
-    "Max file size             unlimited            unlimited            bytes     \n"
-    "Max data size             unlimited            unlimited            bytes     \n"
-    "Max stack size            8388608              unlimited            bytes     \n"
-    "Max core file size        0                    unlimited            bytes     \n"
-    "Max resident set          unlimited            unlimited            bytes     \n"
-    "Max processes             63360                63360                processes \n"
-    "Max open files            1024                 524288               files     \n"
-    "Max locked memory         8388608              8388608              bytes     \n"
-    "Max address space         unlimited            unlimited            bytes     \n"
-    "Max file locks            unlimited            unlimited            locks     \n"
-    "Max pending signals       63360                63360                signals   \n"
-    "Max msgqueue size         819200               819200               bytes     \n"
-    "Max nice priority         0                    0                    \n"
-    "Max realtime priority     0                    0                    \n"
-    "Max realtime timeout      unlimited            unlimited            us        \n";
 } // namespace
 
 class TestProcessMetrics : public QObject
@@ -47,8 +31,7 @@ private Q_SLOTS:
     void parseStat();
     void parseStatRejects_data();
     void parseStatRejects();
-    void parseLimits();
-    void parseLimitsWithNumbersAndGaps();
+    void unlimitedIsClientGolangsValue();
     void parseBootTime();
     void combineConvertsUnits();
     void combineLeavesOutWhatIsUnknown();
@@ -102,28 +85,12 @@ void TestProcessMetrics::parseStatRejects()
     QVERIFY(!ProcessMetrics::parseStat(text));
 }
 
-void TestProcessMetrics::parseLimits()
+void TestProcessMetrics::unlimitedIsClientGolangsValue()
 {
-    const Limits limits = ProcessMetrics::parseLimits(LimitsText);
-    QCOMPARE(limits.openFiles, std::optional<double>(1024));
-    // "unlimited" is RLIM_INFINITY as client libraries report it, not absent.
-    QCOMPARE(limits.addressSpaceBytes, std::optional<double>(Unlimited));
-    // The same double as client_golang's 1.8446744073709552e+19, in the shorter of the two forms.
+    // RLIM_INFINITY as a double: client_golang writes it 1.8446744073709552e+19, we write the
+    // same double in the shorter of the two forms.
+    QCOMPARE(Unlimited, double(RLIM_INFINITY));
     QCOMPARE(Exposition::formatValue(Unlimited), QByteArray("18446744073709551616"));
-}
-
-void TestProcessMetrics::parseLimitsWithNumbersAndGaps()
-{
-    Limits limits = ProcessMetrics::parseLimits("Max open files 4096 4096 files\n"
-                                                "Max address space 1073741824 unlimited bytes\n");
-    QCOMPARE(limits.openFiles, std::optional<double>(4096));
-    QCOMPARE(limits.addressSpaceBytes, std::optional<double>(1073741824));
-    limits = ProcessMetrics::parseLimits("Max open files\nMax address space lots bytes\n");
-    QVERIFY(!limits.openFiles);
-    QVERIFY(!limits.addressSpaceBytes);
-    limits = ProcessMetrics::parseLimits({});
-    QVERIFY(!limits.openFiles);
-    QVERIFY(!limits.addressSpaceBytes);
 }
 
 void TestProcessMetrics::parseBootTime()
@@ -139,8 +106,8 @@ void TestProcessMetrics::parseBootTime()
 
 void TestProcessMetrics::combineConvertsUnits()
 {
-    const Stats stats = combine(ProcessMetrics::parseStat(statLine("x")),
-                                ProcessMetrics::parseLimits(LimitsText), 1'700'000'000, 12, 100, 4096);
+    const Stats stats = combine(ProcessMetrics::parseStat(statLine("x")), Limits{1024, Unlimited},
+                                1'700'000'000, 12, 100, 4096);
     QCOMPARE(stats.cpuSeconds, std::optional<double>(3.25));  // (250 + 75) / 100
     QCOMPARE(stats.startTimeSeconds, std::optional<double>(1'700'000'000 + 9876.54));
     QCOMPARE(stats.virtualMemoryBytes, std::optional<double>(123456789));
@@ -172,6 +139,10 @@ void TestProcessMetrics::readsThisProcess()
     QVERIFY(stats.openFds && *stats.openFds >= 3);  // stdin, stdout, stderr at least
     QVERIFY(stats.maxFds && *stats.openFds <= *stats.maxFds);
     QVERIFY(stats.virtualMemoryMaxBytes && *stats.virtualMemoryMaxBytes > 0);
+    // The soft limits, as /proc/self/limits shows them.
+    rlimit files{};
+    QCOMPARE(getrlimit(RLIMIT_NOFILE, &files), 0);
+    QCOMPARE(*stats.maxFds, double(files.rlim_cur));
     // This test started moments ago (a few minutes at most on a loaded machine).
     const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000;
     QVERIFY(stats.startTimeSeconds);
