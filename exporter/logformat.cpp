@@ -101,7 +101,7 @@ void appendEscaped(QByteArray &out, QStringView text)
         case '\t': out.append("\\t"); break;
         default:
             if (isControl(c)) {
-                char escape[8];
+                char escape[16];  // "\\u" and up to 8 hex digits, as far as the compiler can tell
                 std::snprintf(escape, sizeof escape, "\\u%04x", unsigned(c));
                 out.append(escape);
             } else {
