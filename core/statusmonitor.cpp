@@ -13,7 +13,7 @@
 Q_LOGGING_CATEGORY(lcMonitor, "nixos.core.monitor", QtInfoMsg)
 
 StatusMonitor::StatusMonitor(const SystemLayout &layout, const Settings &settings, QObject *parent)
-    : QObject(parent), m_layout(layout), m_settings(settings), m_rootHost(QDir::cleanPath(layout.root()))
+    : QObject(parent), m_layout(layout), m_settings(settings), m_rootHost(QDir::cleanPath(layout.hostPath(QStringLiteral("/"))))
 {
     qRegisterMetaType<Snapshot>();
     m_debounce.setSingleShot(true);
@@ -132,6 +132,18 @@ StatusMonitor::FileId StatusMonitor::fileId(const QString &hostPath)
     return {quint64(info.st_dev), quint64(info.st_ino)};
 }
 
+// The host path itself if it exists, else its nearest existing parent; "/" at worst.
+static QString existingAncestor(QString hostPath)
+{
+    while (!QFileInfo::exists(hostPath)) {
+        const QString parent = QFileInfo(hostPath).path();
+        if (parent == hostPath || !parent.startsWith(QLatin1Char('/')))
+            return QStringLiteral("/");
+        hostPath = parent;
+    }
+    return hostPath;
+}
+
 QString StatusMonitor::watchablePath(QString systemPath) const
 {
     // A missing directory cannot be watched; its nearest existing parent can, and sees it
@@ -142,15 +154,13 @@ QString StatusMonitor::watchablePath(QString systemPath) const
             if (QFileInfo::exists(host))
                 return host;
         }
-        if (systemPath == QLatin1String("/"))
+        const QString parent = QFileInfo(systemPath).path();
+        if (systemPath == QLatin1String("/") || parent == systemPath)
             break;
-        systemPath = QFileInfo(systemPath).path();
+        systemPath = parent;
     }
     // The root itself is gone: watch where it would come back.
-    QString host = m_rootHost;
-    while (!QFileInfo::exists(host) && host != QLatin1String("/"))
-        host = QFileInfo(host).path();
-    return host;
+    return existingAncestor(m_rootHost);
 }
 
 void StatusMonitor::updateWatches()
@@ -181,10 +191,7 @@ void StatusMonitor::updateWatches()
     if (m_rootHost != QLatin1String("/")) {
         m_rootParent = QFileInfo(m_rootHost).path();
         m_rootId = fileId(m_rootHost);
-        QString parent = m_rootParent;
-        while (!QFileInfo::exists(parent) && parent != QLatin1String("/"))
-            parent = QFileInfo(parent).path();
-        wanted.append(parent);
+        wanted.append(existingAncestor(m_rootParent));
     }
     wanted.removeDuplicates();
 

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void lockDirRecreatedIsWatchedAgain();
     void vanishedRootIsWatchedAgain();
     void rearmingSettles();
+    void realRootStarts();
 
 private:
     FixtureTree *m_tree = nullptr;
@@ -247,6 +248,18 @@ void TestStatusMonitor::rearmingSettles()
     // The absence of a scan is the assertion, so the wait is generous: ten debounce intervals.
     QTest::qWait(1500);
     QCOMPARE(scanned.count(), settled);
+}
+
+void TestStatusMonitor::realRootStarts()
+{
+    // "/" has no parent to watch, and on a machine that is no NixOS most directories are
+    // missing: the nearest existing parents are watched, up to "/" itself.
+    StatusMonitor monitor(SystemLayout(QStringLiteral("/")), {});
+    monitor.start();
+    QVERIFY(monitor.snapshot().collectedAt > 0);
+    QSignalSpy scanned(&monitor, &StatusMonitor::scanFinished);
+    monitor.requestRescan();
+    QVERIFY(scanned.wait(10'000));
 }
 
 QTEST_GUILESS_MAIN(TestStatusMonitor)
