@@ -10,6 +10,7 @@
 #include <QDate>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -56,6 +57,7 @@ private Q_SLOTS:
     void throughExporters();
     void unreachableExporterIsAnError();
     void combinedFindingsNameTheHost();
+    void unknownSaysUnknown();
 
 private:
     QList<HostStatus> poll(const FleetMonitor::Settings &settings);
@@ -156,6 +158,33 @@ void TestFleet::combinedFindingsNameTheHost()
     // The same condition on two machines is two conditions: each gets its notification.
     QVERIFY(combined.findings[0].key != combined.findings[1].key);
     QVERIFY(combined.findings[1].key.startsWith(QLatin1String("web2:9971/")));
+}
+
+void TestFleet::unknownSaysUnknown()
+{
+    // An empty root (nothing known), and a system started with `nixos-rebuild test` (running a
+    // system that is no generation, booted generation known): the words say "unknown" rather
+    // than leaving it out.
+    QTemporaryDir empty;
+    ExporterProcess nothing;
+    QVERIFY2(nothing.start({QStringLiteral("--root"), empty.path()}), qPrintable(nothing.error()));
+    FixtureTree testTree;
+    const QString booted = buildHealthyRoot(testTree);
+    FixtureTree::SystemSpec spec;
+    spec.name = QStringLiteral("tested");
+    testTree.setCurrentSystem(testTree.addSystem(spec));
+    ExporterProcess tested;
+    QVERIFY2(tested.start({QStringLiteral("--root"), testTree.root()}), qPrintable(tested.error()));
+    QVERIFY(!booted.isEmpty());
+
+    FleetMonitor::Settings settings;
+    settings.exporters = {QStringLiteral("127.0.0.1:%1").arg(nothing.port()),
+                          QStringLiteral("127.0.0.1:%1").arg(tested.port())};
+    const QList<HostStatus> hosts = poll(settings);
+    QCOMPARE(hosts.size(), 2);
+    QCOMPARE(find(hosts, nothing.port())->summary, QStringLiteral("generation unknown · nixpkgs age unknown"));
+    QVERIFY2(find(hosts, tested.port())->summary.startsWith(QStringLiteral("generation unknown (booted 12) · nixpkgs ")),
+             qPrintable(find(hosts, tested.port())->summary));
 }
 
 QTEST_GUILESS_MAIN(TestFleet)

@@ -117,7 +117,8 @@ void DetailsWindow::fillInputs(const Snapshot &snapshot, const Thresholds &thres
     for (int row = 0; row < inputs.size(); ++row) {
         const FlakeInput &input = inputs[row];
         m_inputs.setItem(row, 0, cell(input.name));
-        m_inputs.setItem(row, 1, cell(input.lastModified ? StatusText::age(now - *input.lastModified) : QString()));
+        m_inputs.setItem(row, 1, cell(input.lastModified ? StatusText::age(now - *input.lastModified)
+                                                         : QStringLiteral("unknown")));
         m_inputs.setItem(row, 2, cell(input.ref));
         m_inputs.setItem(row, 3, cell(input.rev.left(12)));
         m_inputs.setItem(row, 4, cell(input.owner.isEmpty() ? input.type

@@ -54,15 +54,17 @@ HostStatus fromStatusJson(const QString &host, const QJsonObject &status)
                                            f[QStringLiteral("message")].toString(), f[QStringLiteral("key")].toString()});
     result.assessment.level = levelFromName(assessment[QStringLiteral("level")].toString());
     const QJsonObject system = status[QStringLiteral("system")].toObject();
+    // What is not known says so, as in StatusText.
     QStringList parts;
-    if (!system[QStringLiteral("current_generation")].isNull())
-        parts << QStringLiteral("generation %1").arg(system[QStringLiteral("current_generation")].toInt());
+    const QJsonValue current = system[QStringLiteral("current_generation")];
+    parts << (current.isNull() ? QStringLiteral("generation unknown")
+                               : QStringLiteral("generation %1").arg(current.toInt()));
     const QJsonValue booted = system[QStringLiteral("booted_generation")];
-    if (!booted.isNull() && booted != system[QStringLiteral("current_generation")])
+    if (!booted.isNull() && booted != current)
         parts.last() += QStringLiteral(" (booted %1)").arg(booted.toInt());
     const QJsonValue nixpkgsAge = status[QStringLiteral("nixpkgs")][QStringLiteral("age_seconds")];
-    if (!nixpkgsAge.isNull())
-        parts << QStringLiteral("nixpkgs %1 old").arg(StatusText::age(nixpkgsAge.toInteger()));
+    parts << (nixpkgsAge.isNull() ? QStringLiteral("nixpkgs age unknown")
+                                  : QStringLiteral("nixpkgs %1 old").arg(StatusText::age(nixpkgsAge.toInteger())));
     result.summary = parts.join(QStringLiteral(" · "));
     return result;
 }
@@ -114,7 +116,9 @@ HostStatus fromSeries(const QString &host, const QMap<QString, Series> &series, 
     const std::optional<double> current = value("current");
     if (const std::optional<double> age = value("age"); age && *age > thresholds.generationStaleSeconds)
         add(a, finding(QStringLiteral("generation-stale"), Assessment::Level::Attention,
-                       QStringLiteral("generation %1 is %2 old").arg(qint64(current.value_or(0))).arg(StatusText::age(qint64(*age))),
+                       (current ? QStringLiteral("generation %1 is %2 old").arg(qint64(*current))
+                                : QStringLiteral("the running generation is %1 old"))
+                           .arg(StatusText::age(qint64(*age))),
                        QString::number(qint64(current.value_or(0)))));
     const std::optional<double> nixpkgs = value("nixpkgs");
     if (nixpkgs && *nixpkgs > thresholds.nixpkgsStaleSeconds)
@@ -122,13 +126,11 @@ HostStatus fromSeries(const QString &host, const QMap<QString, Series> &series, 
                        QStringLiteral("nixpkgs is %1 old").arg(StatusText::age(qint64(*nixpkgs))), QStringLiteral("nixpkgs")));
 
     QStringList parts;
-    if (current) {
-        parts << QStringLiteral("generation %1").arg(qint64(*current));
-        if (const std::optional<double> booted = value("booted"); booted && *booted != *current)
-            parts.last() += QStringLiteral(" (booted %1)").arg(qint64(*booted));
-    }
-    if (nixpkgs)
-        parts << QStringLiteral("nixpkgs %1 old").arg(StatusText::age(qint64(*nixpkgs)));
+    parts << (current ? QStringLiteral("generation %1").arg(qint64(*current)) : QStringLiteral("generation unknown"));
+    if (const std::optional<double> booted = value("booted"); booted && booted != current)
+        parts.last() += QStringLiteral(" (booted %1)").arg(qint64(*booted));
+    parts << (nixpkgs ? QStringLiteral("nixpkgs %1 old").arg(StatusText::age(qint64(*nixpkgs)))
+                      : QStringLiteral("nixpkgs age unknown"));
     status.summary = parts.join(QStringLiteral(" · "));
     return status;
 }
