@@ -37,6 +37,7 @@ private Q_SLOTS:
     void profilesDirReplacedAtOnceIsWatchedAgain();
     void lockDirRecreatedIsWatchedAgain();
     void vanishedRootIsWatchedAgain();
+    void deletedRootIsWatchedAgain();
     void rearmingSettles();
     void realRootStarts();
 
@@ -222,6 +223,30 @@ void TestStatusMonitor::vanishedRootIsWatchedAgain()
     m_tree->setCurrentSystem(m_system2);
     QTRY_COMPARE_WITH_TIMEOUT(monitor.snapshot().generations.currentGeneration, std::optional<int>(2), RearmTimeoutMs);
     qInfo("switch in the returned root seen after %lld ms", timer.elapsed());
+}
+
+void TestStatusMonitor::deletedRootIsWatchedAgain()
+{
+    StatusMonitor monitor(SystemLayout(m_tree->root()), {});
+    monitor.start();
+    // Deleted (rm -rf), then built again from nothing: every directory is a new inode.
+    QVERIFY(QDir(m_tree->root()).removeRecursively());
+    QTRY_VERIFY_WITH_TIMEOUT(!monitor.snapshot().generationStatus.ok, RearmTimeoutMs);
+    FixtureTree::SystemSpec spec;
+    spec.name = QStringLiteral("one");
+    QCOMPARE(m_tree->addSystem(spec), m_system1);
+    spec.name = QStringLiteral("two");
+    spec.kernelVersion = QStringLiteral("6.6.5");
+    QCOMPARE(m_tree->addSystem(spec), m_system2);
+    m_tree->addGeneration(1, m_system1, T0);
+    m_tree->addGeneration(2, m_system2, T0 + 60);
+    m_tree->setCurrentSystem(m_system1);
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.snapshot().generations.currentGeneration, std::optional<int>(1), RearmTimeoutMs);
+    QElapsedTimer timer;
+    timer.start();
+    m_tree->setCurrentSystem(m_system2);
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.snapshot().generations.currentGeneration, std::optional<int>(2), RearmTimeoutMs);
+    qInfo("switch in the rebuilt root seen after %lld ms", timer.elapsed());
 }
 
 void TestStatusMonitor::rearmingSettles()
