@@ -64,7 +64,6 @@ int main(int argc, char *argv[])
     settings.storeRefreshMs = int(std::min<qint64>(config.storeRefreshMs, 24 * 86'400'000LL));
     StatusMonitor monitor(SystemLayout(config.root), settings);
     monitor.start();
-    const CollectorLog collectorLog(monitor, collectors);
     // The network check feeds the monitor; scrapes only render what it has.
     std::unique_ptr<UpgradeChecker> upgrade;
     if (config.collectors.value(QStringLiteral("upgrade"))) {
@@ -128,5 +127,7 @@ int main(int argc, char *argv[])
     qCInfo(lcHttp).noquote() << "nixos-exporter" << BuildInfo::Version << "listening on"
                              << sockets.join(QStringLiteral(", ")) + QStringLiteral(", collectors:")
                              << names.join(QStringLiteral(", "));
+    // What the collectors say, once serving (a start that fails says only why), then each change.
+    const CollectorLog collectorLog(monitor, collectors);
     return app.exec();
 }

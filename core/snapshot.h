@@ -17,6 +17,7 @@ struct SourceStatus
     bool ok = false;
     QString error;           // one line when !ok
     double seconds = 0;      // how long the collection took
+    bool underWay = false;   // enabled, but no answer yet (the first upgrade check): not a failure to report
     bool operator==(const SourceStatus &) const = default;
 };
 

@@ -19,7 +19,7 @@ void CollectorLog::update(const Snapshot &snapshot)
 {
     for (const Collector *collector : m_collectors) {
         const SourceStatus &status = snapshot.*collector->status;
-        if (!status.enabled)
+        if (!status.enabled || status.underWay)
             continue;  // no answer yet: neither failing nor working
         State &state = m_states[collector->name];
         const QString error = status.error.isEmpty() ? QStringLiteral("no reason given") : status.error;

@@ -57,6 +57,7 @@ void UpgradeChecker::start()
     SourceStatus status;
     status.enabled = true;
     status.error = QStringLiteral("first check under way");
+    status.underWay = true;
     m_monitor.setUpgradeResult(status, m_state);
     // A switch to a system that follows another channel (a new release, another flake ref)
     // is checked at once rather than at the end of the interval.

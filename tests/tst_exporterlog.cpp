@@ -99,6 +99,7 @@ private Q_SLOTS:
     void yamlKeysAndFlagsWin();
     void warnHidesInfo();
     void failingCollectorLoggedOnce();
+    void upgradeCheckUnderWayIsNoFailure();
     void badValuesFailWithOneLine_data();
     void badValuesFailWithOneLine();
 
@@ -269,6 +270,22 @@ void TestExporterLog::failingCollectorLoggedOnce()
     QTest::qWait(300);
     QCOMPARE(log.count("nixos.exporter.collectors"), 2);
     QCOMPARE(log.lines().size(), 2);
+}
+
+// Before its first answer the upgrade collector is not failing; a first check that fails is
+// one warning ("failed", not "still failing"), however often it is retried.
+void TestExporterLog::upgradeCheckUnderWayIsNoFailure()
+{
+    const quint16 closed = freePort();  // nothing listens there: connection refused
+    ExporterProcess exporter;
+    QVERIFY2(exporter.start({u"--root"_s, m_tree->root(), u"--collector.upgrade"_s,
+                             u"--collector.upgrade.url=http://127.0.0.1:%1/nixos-26.05/git-revision"_s.arg(closed)}),
+             qPrintable(exporter.error()));
+    LogReader log(exporter.process());
+    QTRY_COMPARE_WITH_TIMEOUT(log.count("collector upgrade failed: http://127.0.0.1:"), 1, 10'000);
+    QTest::qWait(300);
+    QCOMPARE(log.count("nixos.exporter.collectors"), 1);
+    QVERIFY2(!log.all().contains("under way") && !log.all().contains("still failing"), log.all().constData());
 }
 
 void TestExporterLog::badValuesFailWithOneLine_data()
