@@ -55,9 +55,19 @@ QHttpServerResponse methodNotAllowed()
     return response;
 }
 
-QHttpServerResponse respond(const QByteArray &mimeType, const QByteArray &content, bool gzipped)
+// QHttpServer (6.4 to 6.11) sends a HEAD response's body as it would a GET's, and a client
+// keeping the connection reads those bytes as the start of its next response. So the body is
+// left out here. (QHttpServerResponse always sends a Content-Length, 0 then, where HTTP wants
+// the GET's length or none; clients read no body after HEAD whatever it says.)
+QByteArray bodyFor(const QHttpServerRequest &request, const QByteArray &content)
 {
-    QHttpServerResponse response(mimeType, content);
+    return request.method() == QHttpServerRequest::Method::Head ? QByteArray() : content;
+}
+
+QHttpServerResponse respond(const QHttpServerRequest &request, const QByteArray &mimeType,
+                            const QByteArray &content, bool gzipped)
+{
+    QHttpServerResponse response(mimeType, bodyFor(request, content));
     if (gzipped)
         addHeader(response, "Content-Encoding", "gzip");
     addHeader(response, "Vary", "Accept-Encoding");
@@ -78,7 +88,7 @@ QHttpServerResponse reply(const QHttpServerRequest &request, const QByteArray &m
     } else if (compress) {
         content = Gzip::compress(body);
     }
-    return respond(mimeType, content, compress);
+    return respond(request, mimeType, content, compress);
 }
 
 // QHttpServer's handler for paths without a route changed in Qt 6.8 (a context object, the
@@ -134,9 +144,10 @@ void applyQtLimits([[maybe_unused]] QHttpServer &http, [[maybe_unused]] const Co
 
 qint64 nowSeconds() { return QDateTime::currentSecsSinceEpoch(); }
 
-QHttpServerResponse unauthorized()
+QHttpServerResponse unauthorized(const QHttpServerRequest &request)
 {
-    QHttpServerResponse response("text/plain", "unauthorized\n", QHttpServerResponse::StatusCode::Unauthorized);
+    QHttpServerResponse response("text/plain", bodyFor(request, "unauthorized\n"),
+                                 QHttpServerResponse::StatusCode::Unauthorized);
     addHeader(response, "WWW-Authenticate", "Basic realm=\"nixos-exporter\"");
     return response;
 }
@@ -170,13 +181,13 @@ void ExporterServer::addRoutes()
     // QHttpServer takes a route's path as a regular expression: the telemetry path's dots are
     // meant literally.
     m_http.route(QRegularExpression::escape(m_telemetryPath), [this, counted](const QHttpServerRequest &r) {
-        return counted(m_telemetryPath, authorized(r) ? metrics(r) : unauthorized());
+        return counted(m_telemetryPath, authorized(r) ? metrics(r) : unauthorized(r));
     });
     m_http.route(statusPath, [this, counted, statusPath](const QHttpServerRequest &r) {
-        return counted(statusPath, authorized(r) ? status(r) : unauthorized());
+        return counted(statusPath, authorized(r) ? status(r) : unauthorized(r));
     });
     m_http.route(rootPath, [this, counted, rootPath](const QHttpServerRequest &r) {
-        return counted(rootPath, authorized(r) ? landingPage(r) : unauthorized());
+        return counted(rootPath, authorized(r) ? landingPage(r) : unauthorized(r));
     });
     setNotFoundHandler(m_http, this, [this] { m_requests.count(HttpRequestCounter::OtherPath, 404); });
 }
@@ -318,10 +329,10 @@ QHttpServerResponse ExporterServer::metrics(const QHttpServerRequest &request) c
     // never a second old, and only they are compressed per request.
     const QByteArray tail = MetricsRenderer::renderExporter(ProcessMetrics::read(), m_requests);
     if (!Gzip::accepted(request.value("Accept-Encoding")))
-        return respond(mimeType, cache.body + tail, false);
+        return respond(request, mimeType, cache.body + tail, false);
     if (cache.gzip.prefix.stream.isEmpty())
         cache.gzip.prefix = Gzip::compressPrefix(cache.body);
-    return respond(mimeType, Gzip::finish(cache.gzip.prefix, tail), true);
+    return respond(request, mimeType, Gzip::finish(cache.gzip.prefix, tail), true);
 }
 
 QHttpServerResponse ExporterServer::status(const QHttpServerRequest &request) const

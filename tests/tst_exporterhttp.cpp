@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QElapsedTimer>
 #include <QRegularExpression>
+#include <QTcpSocket>
 #include <QTemporaryFile>
 #include <QTest>
 
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void statusIsVersionedJson();
     void landingPage();
     void otherPathsAndMethods();
+    void headSendsNoBody();
     void switchShowsWithinASecond();
     void agesAdvanceBetweenScrapes();
     void brokenLockFailsOnlyTheFlakeCollector();
@@ -177,6 +179,36 @@ void TestExporterHttp::otherPathsAndMethods()
     QCOMPARE(m_exporter->get(QStringLiteral("/metrics?debug=1")).status, 200);
     // Still serving after all that.
     QCOMPARE(m_exporter->get(QStringLiteral("/metrics")).status, 200);
+}
+
+// HEAD, then GET on the same connection: the second answer must start where the first ends
+// (QHttpServer sends a HEAD's body unless told not to, and that body would open the next answer).
+void TestExporterHttp::headSendsNoBody()
+{
+    QVERIFY(startExporter());
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_exporter->port());
+    QVERIFY(socket.waitForConnected(5'000));
+    QByteArray received;
+    const auto readUntil = [&](const QByteArray &end) {
+        QElapsedTimer timer;
+        timer.start();
+        while (!received.contains(end) && timer.elapsed() < 10'000)
+            if (socket.waitForReadyRead(1'000))
+                received += socket.readAll();
+        return received.contains(end);
+    };
+    for (const char *path : {"/metrics", "/status", "/"}) {
+        received.clear();
+        socket.write("HEAD " + QByteArray(path) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        QVERIFY2(readUntil("\r\n\r\n"), received.constData());
+        QVERIFY2(received.startsWith("HTTP/1.1 200"), received.constData());
+        socket.write("GET /status HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        const qsizetype headEnd = received.indexOf("\r\n\r\n") + 4;
+        QVERIFY2(readUntil("\"schema_version\""), received.constData());
+        QVERIFY2(received.mid(headEnd).startsWith("HTTP/1.1 200"), received.mid(headEnd, 200).constData());
+        QVERIFY(readUntil("\n}\n"));  // the whole JSON document, before the next round
+    }
 }
 
 void TestExporterHttp::switchShowsWithinASecond()
