@@ -3,9 +3,9 @@
 // the renderer; and the HTTP request counter's bounded labels.
 #include "exposition.h"
 #include "httprequestcounter.h"
+#include "kernelclock.h"
 #include "processmetrics.h"
 
-#include <QDateTime>
 #include <QTest>
 
 #include <sys/resource.h>
@@ -143,8 +143,11 @@ void TestProcessMetrics::readsThisProcess()
     rlimit files{};
     QCOMPARE(getrlimit(RLIMIT_NOFILE, &files), 0);
     QCOMPARE(*stats.maxFds, double(files.rlim_cur));
-    // This test started moments ago (a few minutes at most on a loaded machine).
-    const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000;
+    // This test started moments ago (a few minutes at most on a loaded machine), by the
+    // kernel's clock, which start times are measured on.
+    const std::optional<double> kernelNow = KernelClock::now();
+    QVERIFY(kernelNow);
+    const double now = *kernelNow;
     QVERIFY(stats.startTimeSeconds);
     QVERIFY2(*stats.startTimeSeconds <= now + 1 && *stats.startTimeSeconds > now - 600,
              qPrintable(QString::number(now - *stats.startTimeSeconds)));
