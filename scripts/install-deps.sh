@@ -16,7 +16,8 @@ test=(prometheus
       openssl  # the TLS tests make their certificates
       systemd  # systemd-socket-activate, for the socket activation test
       nix-bin  # nix-instantiate parses and evaluates the Nix files (tests/nix)
-      faketime)  # scripts/test.sh runs the suite again with the clock years ahead
+      faketime  # scripts/test.sh runs the suite again with the clock years ahead
+      make patch)  # stdenv has them, so scripts/sandbox-check.sh puts them on the sandbox's PATH
 bench=(wrk prometheus-node-exporter nginx-light valgrind)
 # libFuzzer (libclang_rt.fuzzer) comes with libclang-rt-14-dev.
 fuzz=(clang-14 libclang-rt-14-dev)
