@@ -17,7 +17,8 @@ test=(prometheus
       systemd  # systemd-socket-activate, for the socket activation test
       nix-bin  # nix-instantiate parses and evaluates the Nix files (tests/nix)
       faketime  # scripts/test.sh runs the suite again with the clock years ahead
-      make patch)  # stdenv has them, so scripts/sandbox-check.sh puts them on the sandbox's PATH
+      make patch  # stdenv has them, so scripts/sandbox-check.sh puts them on the sandbox's PATH
+      iproute2)  # ip: sandbox-check.sh brings up loopback in its network namespace
 bench=(wrk prometheus-node-exporter nginx-light valgrind)
 # libFuzzer (libclang_rt.fuzzer) comes with libclang-rt-14-dev.
 fuzz=(clang-14 libclang-rt-14-dev)
