@@ -2,6 +2,7 @@
 // nixos-exporter as a process, over HTTP: routes, methods, gzip, live updates, failures.
 #include "exporterprocess.h"
 #include "goldenfixture.h"
+#include "samplevalue.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -32,12 +33,6 @@ QByteArray gunzip(const QByteArray &data)
 }
 
 // The value of an unlabelled or labelled sample, as text; empty if the series is absent.
-QString sampleValue(const QByteArray &metrics, const QString &series)
-{
-    const QRegularExpression line(QStringLiteral("^%1 (\\S+)$").arg(QRegularExpression::escape(series)),
-                                  QRegularExpression::MultilineOption);
-    return line.match(QString::fromUtf8(metrics)).captured(1);
-}
 } // namespace
 
 class TestExporterHttp : public QObject

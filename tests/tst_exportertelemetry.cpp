@@ -4,6 +4,7 @@
 // --web.telemetry-path, several --web.listen-address (flags and the YAML list) and their errors.
 #include "exporterprocess.h"
 #include "goldenfixture.h"
+#include "samplevalue.h"
 #include "kernelclock.h"
 #include "requiredtool.h"
 
@@ -19,14 +20,6 @@
 #include <zlib.h>
 
 namespace {
-
-// The value of a series (name with its labels, as written), or an empty string if absent.
-QString sampleValue(const QByteArray &metrics, const QString &series)
-{
-    const QRegularExpression line(QStringLiteral("^%1 (\\S+)$").arg(QRegularExpression::escape(series)),
-                                  QRegularExpression::MultilineOption);
-    return line.match(QString::fromUtf8(metrics)).captured(1);
-}
 
 double number(const QByteArray &metrics, const QString &series)
 {

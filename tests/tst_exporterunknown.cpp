@@ -5,6 +5,7 @@
 // per-generation series are bounded.
 #include "exporterprocess.h"
 #include "goldenfixture.h"
+#include "samplevalue.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -17,14 +18,6 @@
 #include <QTest>
 
 namespace {
-// The value of a series, as text; empty if it is absent.
-QString sampleValue(const QByteArray &metrics, const QString &series)
-{
-    const QRegularExpression line(QStringLiteral("^%1 (\\S+)$").arg(QRegularExpression::escape(series)),
-                                  QRegularExpression::MultilineOption);
-    return line.match(QString::fromUtf8(metrics)).captured(1);
-}
-
 // Every sample line whose name starts with prefix.
 QStringList samples(const QByteArray &metrics, const QString &prefix)
 {
