@@ -2,6 +2,7 @@
 // nixos-status as scripts use it: the report (golden file), --json, exit codes, colour,
 // and --remote against a running exporter.
 #include "exporterprocess.h"
+#include "cliprocess.h"
 #include "goldenfixture.h"
 #include "nixstoredb.h"
 
@@ -10,35 +11,18 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTest>
 
 namespace {
-const QString Binary = QStringLiteral(NIXOS_STATUS_BINARY);
 const QString GoldenReport = QStringLiteral(NIXOS_TEST_DATA "/golden/cli-report.txt");
 // Five days after the golden fixture's generation 47 was built.
 constexpr qint64 Now = GoldenFixture::Generation47Created + 5 * 86400;
 
-struct Run
+CliRun run(const QStringList &arguments)
 {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run run(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(Binary, arguments);
-    Run result;
-    if (!process.waitForFinished(30'000))
-        return result;
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
+    return runCli(arguments);
 }
 } // namespace
 
@@ -70,7 +54,7 @@ void TestCli::init()
 
 void TestCli::reportMatchesGoldenFile()
 {
-    const Run result = run({QStringLiteral("--root"), m_tree->root(), QStringLiteral("--now"), QString::number(Now)});
+    const CliRun result = run({QStringLiteral("--root"), m_tree->root(), QStringLiteral("--now"), QString::number(Now)});
     QCOMPARE(result.exitCode, 1);  // reboot required, nixpkgs stale
     QVERIFY(result.err.isEmpty());
     if (qEnvironmentVariableIsSet("NIXOS_UPDATE_GOLDEN")) {
@@ -90,7 +74,7 @@ void TestCli::reportMatchesGoldenFile()
 
 void TestCli::jsonIsTheStatusDocument()
 {
-    const Run result = run({QStringLiteral("--root"), m_tree->root(), QStringLiteral("--json"),
+    const CliRun result = run({QStringLiteral("--root"), m_tree->root(), QStringLiteral("--json"),
                             QStringLiteral("--now"), QString::number(Now)});
     QCOMPARE(result.exitCode, 1);
     const QJsonObject status = QJsonDocument::fromJson(result.out).object();
@@ -112,7 +96,7 @@ void TestCli::healthyMachineExitsZero()
     tree.setDefaultGeneration(1);
     tree.setCurrentSystem(system);
     tree.setBootedSystem(system);
-    const Run result = run({QStringLiteral("--root"), tree.root(), QStringLiteral("--now"), QStringLiteral("1733200000")});
+    const CliRun result = run({QStringLiteral("--root"), tree.root(), QStringLiteral("--now"), QStringLiteral("1733200000")});
     QVERIFY2(result.exitCode == 0, result.out.constData());
     QVERIFY(result.out.startsWith("nixos-status: ok\n"));
     QVERIFY(result.out.contains("reboot    not required"));
@@ -122,7 +106,7 @@ void TestCli::healthyMachineExitsZero()
 void TestCli::unreadableSystemExitsTwo()
 {
     QTemporaryDir empty;
-    const Run result = run({QStringLiteral("--root"), empty.path()});
+    const CliRun result = run({QStringLiteral("--root"), empty.path()});
     QCOMPARE(result.exitCode, 2);
     QVERIFY(result.out.startsWith("nixos-status: error\n"));
     QVERIFY2(result.out.contains("cannot read generation state: /run/current-system: "), result.out.constData());
@@ -141,11 +125,11 @@ void TestCli::storeFiguresWhenAsked()
     QVERIFY2(created.error.isEmpty(), qPrintable(created.error));
     const QStringList base{QStringLiteral("--root"), m_tree->root(), QStringLiteral("--now"), QString::number(Now)};
     QVERIFY(!run(base).out.contains("  store "));  // only when asked: it reads a database
-    const Run result = run(base + QStringList{QStringLiteral("--store")});
+    const CliRun result = run(base + QStringList{QStringLiteral("--store")});
     static const QRegularExpression line(QStringLiteral(R"(^  store     [0-9.]+ (B|KiB|MiB|GiB) in 3 paths$)"),
                                          QRegularExpression::MultilineOption);
     QVERIFY2(line.match(QString::fromUtf8(result.out)).hasMatch(), result.out.constData());
-    const Run json = run(base + QStringList{QStringLiteral("--store"), QStringLiteral("--json")});
+    const CliRun json = run(base + QStringList{QStringLiteral("--store"), QStringLiteral("--json")});
     const QJsonObject store = QJsonDocument::fromJson(json.out)[QStringLiteral("store")].toObject();
     QCOMPARE(store[QStringLiteral("path_count")].toInteger(), 3);
     QCOMPARE(store[QStringLiteral("size_bytes")].toInteger(), created.sizeBytes);
@@ -166,7 +150,7 @@ void TestCli::badUsageExitsTwo()
 {
     QFETCH(QStringList, arguments);
     QFETCH(QString, message);
-    const Run result = run(arguments);
+    const CliRun result = run(arguments);
     QCOMPARE(result.exitCode, 2);
     QCOMPARE(QString::fromUtf8(result.err).trimmed(), message);
 }
@@ -185,14 +169,14 @@ void TestCli::remoteReadsTheExporter()
     QVERIFY2(exporter.start({QStringLiteral("--root"), m_tree->root(), QStringLiteral("--collector.flake")}),
              qPrintable(exporter.error()));
     const QString address = QStringLiteral("127.0.0.1:%1").arg(exporter.port());
-    const Run result = run({QStringLiteral("--remote"), address});
+    const CliRun result = run({QStringLiteral("--remote"), address});
     QCOMPARE(result.exitCode, 1);
     QVERIFY2(result.out.startsWith("nixos-status: attention\n"), result.out.constData());
     QVERIFY(result.out.contains("running   generation 47"));
     QVERIFY(result.out.contains("booted    generation 46"));
     QVERIFY(result.out.contains("nixpkgs                 "));
     // The same document, whichever way it came.
-    const Run json = run({QStringLiteral("--remote"), QStringLiteral("http://%1/status").arg(address), QStringLiteral("--json")});
+    const CliRun json = run({QStringLiteral("--remote"), QStringLiteral("http://%1/status").arg(address), QStringLiteral("--json")});
     QCOMPARE(QJsonDocument::fromJson(json.out)[QStringLiteral("system")][QStringLiteral("booted_generation")].toInt(), 46);
 }
 
@@ -202,7 +186,7 @@ void TestCli::remoteUnreachableExitsTwo()
     QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
     const quint16 port = probe.serverPort();
     probe.close();  // nothing listens there now
-    const Run result = run({QStringLiteral("--remote"), QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--timeout=5")});
+    const CliRun result = run({QStringLiteral("--remote"), QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--timeout=5")});
     QCOMPARE(result.exitCode, 2);
     QVERIFY2(result.err.startsWith("nixos-status: http://127.0.0.1:"), result.err.constData());
     QVERIFY(result.out.isEmpty());

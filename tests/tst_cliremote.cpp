@@ -3,6 +3,7 @@
 // the file's format and errors, then the real binary against the real exporter serving HTTPS
 // with a certificate made here by openssl and basic auth with a bcrypt hash.
 #include "exporterprocess.h"
+#include "cliprocess.h"
 #include "goldenfixture.h"
 #include "httpclientconfig.h"
 #include "requiredtool.h"
@@ -23,24 +24,9 @@ namespace {
 const QString Binary = QStringLiteral(NIXOS_STATUS_BINARY);
 const QByteArray Password = "c0rrect h0rse";
 
-struct Run
+CliRun run(const QStringList &arguments)
 {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run run(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(Binary, arguments);
-    Run result;
-    if (!process.waitForFinished(60'000))
-        return result;
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
+    return runCli(arguments, 60'000);
 }
 
 QByteArray bcrypt(const QByteArray &password)
@@ -76,7 +62,7 @@ private:
     bool openssl(const QStringList &arguments);
     QString path(const QString &name) const { return m_dir.filePath(name); }
     QString write(const QString &name, const QByteArray &text);
-    Run remote(const QByteArray &httpConfig, const QStringList &more = {});
+    CliRun remote(const QByteArray &httpConfig, const QStringList &more = {});
 
     QTemporaryDir m_dir;
     QString m_openssl;
@@ -106,7 +92,7 @@ QString TestCliRemote::write(const QString &name, const QByteArray &text)
     return file.fileName();
 }
 
-Run TestCliRemote::remote(const QByteArray &httpConfig, const QStringList &more)
+CliRun TestCliRemote::remote(const QByteArray &httpConfig, const QStringList &more)
 {
     QStringList arguments{u"--remote"_s, u"https://127.0.0.1:%1"_s.arg(m_exporter.port()),
                           u"--color=never"_s};
@@ -272,19 +258,19 @@ void TestCliRemote::secretsAreReadAtRequestTime()
 
 void TestCliRemote::noPasswordOnTheCommandLine()
 {
-    const Run help = run({u"--help"_s});
+    const CliRun help = run({u"--help"_s});
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.out.contains("--http.config.file <file>"));
     QVERIFY2(!help.out.contains("--password") && !help.out.contains("--user"),
              help.out.constData());
     QVERIFY(help.out.contains("never from the command line"));
 
-    const Run flag = run({u"--remote"_s, u"127.0.0.1:1"_s, u"--password"_s, u"x"_s});
+    const CliRun flag = run({u"--remote"_s, u"127.0.0.1:1"_s, u"--password"_s, u"x"_s});
     QCOMPARE(flag.exitCode, 2);
     QVERIFY2(flag.err.contains("Unknown option 'password'"), flag.err.constData());
 
     // A password in the URL is refused before anything is sent, and not repeated.
-    const Run url =
+    const CliRun url =
         run({u"--remote"_s, u"https://prometheus:hunter2@127.0.0.1:%1"_s.arg(m_exporter.port())});
     QCOMPARE(url.exitCode, 2);
     QVERIFY2(url.err.startsWith("nixos-status: --remote: no password in the URL"),
@@ -292,14 +278,14 @@ void TestCliRemote::noPasswordOnTheCommandLine()
     QVERIFY(!url.err.contains("hunter2") && !url.out.contains("hunter2"));
     QCOMPARE(url.err.count('\n'), 1);
 
-    const Run local = run({u"--http.config.file"_s, write(u"c.yml"_s, "")});
+    const CliRun local = run({u"--http.config.file"_s, write(u"c.yml"_s, "")});
     QCOMPARE(local.exitCode, 2);
     QVERIFY2(local.err.contains("--http.config.file is for --remote"), local.err.constData());
 }
 
 void TestCliRemote::rightPasswordGivesTheReport()
 {
-    const Run result = remote("basic_auth:\n  username: prometheus\n  password_file: password\n"
+    const CliRun result = remote("basic_auth:\n  username: prometheus\n  password_file: password\n"
                               "tls_config:\n  ca_file: ca.crt\n");
     // The golden fixture needs a reboot: attention, exit 1.
     QVERIFY2(result.exitCode == 1, result.err.constData());
@@ -308,16 +294,16 @@ void TestCliRemote::rightPasswordGivesTheReport()
     QVERIFY(!result.out.contains(Password) && !result.err.contains(Password));
 
     // server_name: the name the certificate is checked against (it has 127.0.0.1 and localhost).
-    const Run otherName = remote("basic_auth:\n  username: prometheus\n  password_file: password\n"
+    const CliRun otherName = remote("basic_auth:\n  username: prometheus\n  password_file: password\n"
                                  "tls_config:\n  ca_file: ca.crt\n  server_name: localhost\n");
     QCOMPARE(otherName.exitCode, 1);
-    const Run wrongName =
+    const CliRun wrongName =
         remote("basic_auth:\n  username: prometheus\n  password_file: password\n"
                "tls_config:\n  ca_file: ca.crt\n  server_name: other.example.org\n");
     QCOMPARE(wrongName.exitCode, 2);
     QVERIFY2(wrongName.err.contains("TLS: "), wrongName.err.constData());
 
-    const Run json = remote("basic_auth:\n  username: prometheus\n  password_file: password\n"
+    const CliRun json = remote("basic_auth:\n  username: prometheus\n  password_file: password\n"
                             "tls_config:\n  ca_file: ca.crt\n",
                             {u"--json"_s});
     QCOMPARE(json.exitCode, 1);
@@ -326,7 +312,7 @@ void TestCliRemote::rightPasswordGivesTheReport()
 
 void TestCliRemote::wrongPasswordExitsTwo()
 {
-    const Run result =
+    const CliRun result =
         remote("basic_auth:\n  username: prometheus\n  password_file: wrong-password\n"
                "tls_config:\n  ca_file: ca.crt\n");
     QCOMPARE(result.exitCode, 2);
@@ -339,7 +325,7 @@ void TestCliRemote::wrongPasswordExitsTwo()
 
 void TestCliRemote::noCredentialsExitsTwo()
 {
-    const Run result = remote("tls_config:\n  ca_file: ca.crt\n");
+    const CliRun result = remote("tls_config:\n  ca_file: ca.crt\n");
     QCOMPARE(result.exitCode, 2);
     QVERIFY2(result.err.contains(
                  "HTTP 401: the exporter wants credentials; give them with --http.config.file"),
@@ -354,7 +340,7 @@ void TestCliRemote::missingCaIsATlsError()
     for (const QByteArray &config :
          {QByteArray("basic_auth:\n  username: prometheus\n  password_file: password\n"),
           QByteArray()}) {
-        const Run result = remote(config);
+        const CliRun result = remote(config);
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(result.err.startsWith(
                      u"nixos-status: https://127.0.0.1:%1/status: TLS: "_s.arg(m_exporter.port())
@@ -371,7 +357,7 @@ void TestCliRemote::missingCaIsATlsError()
         openssl({u"req"_s, u"-x509"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s,
                  u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s, u"-keyout"_s, u"other.key"_s,
                  u"-out"_s, u"other.crt"_s, u"-days"_s, u"2"_s, u"-subj"_s, u"/CN=another CA"_s}));
-    const Run other = remote("tls_config:\n  ca_file: other.crt\n");
+    const CliRun other = remote("tls_config:\n  ca_file: other.crt\n");
     QCOMPARE(other.exitCode, 2);
     QVERIFY2(other.err.contains(u"TLS: "_s.toUtf8()) &&
                  other.err.contains(u"(with the CA of %1)"_s.arg(path(u"other.crt"_s)).toUtf8()),
@@ -380,7 +366,7 @@ void TestCliRemote::missingCaIsATlsError()
 
 void TestCliRemote::unreadableFilesExitTwo()
 {
-    Run result = remote("basic_auth:\n  username: prometheus\n  password_file: nowhere\n");
+    CliRun result = remote("basic_auth:\n  username: prometheus\n  password_file: nowhere\n");
     QCOMPARE(result.exitCode, 2);
     QCOMPARE(result.err.count('\n'), 1);
     QVERIFY2(
@@ -414,7 +400,7 @@ void TestCliRemote::unreadableFilesExitTwo()
 // Without any CA: only when asked to skip the check.
 void TestCliRemote::insecureSkipVerify()
 {
-    const Run result = remote("basic_auth:\n  username: prometheus\n  password_file: password\n"
+    const CliRun result = remote("basic_auth:\n  username: prometheus\n  password_file: password\n"
                               "tls_config:\n  insecure_skip_verify: true\n  min_version: TLS13\n");
     QVERIFY2(result.exitCode == 1, result.err.constData());
     QVERIFY(result.out.startsWith("nixos-status: attention"));
@@ -437,14 +423,14 @@ void TestCliRemote::clientCertificate()
     QVERIFY2(exporter.start({u"--root"_s, m_tree.root(), u"--web.config.file"_s, webConfig}),
              qPrintable(exporter.error()));
     const QString url = u"https://127.0.0.1:%1"_s.arg(exporter.port());
-    const Run withCert =
+    const CliRun withCert =
         run({u"--remote"_s, url, u"--http.config.file"_s,
              write(u"mtls.yml"_s, "tls_config:\n  ca_file: ca.crt\n"
                                   "  cert_file: client.crt\n  key_file: client.key\n")});
     QVERIFY2(withCert.exitCode == 1, withCert.err.constData());
     QVERIFY(withCert.out.contains("generation 47"));
 
-    const Run without = run({u"--remote"_s, url, u"--http.config.file"_s,
+    const CliRun without = run({u"--remote"_s, url, u"--http.config.file"_s,
                              write(u"ca-only.yml"_s, "tls_config:\n  ca_file: ca.crt\n")});
     QCOMPARE(without.exitCode, 2);
     QVERIFY2(without.err.startsWith(u"nixos-status: %1/status: "_s.arg(url).toUtf8()),
