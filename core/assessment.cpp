@@ -34,12 +34,10 @@ Assessment Assessment::of(const Snapshot &snapshot, const Thresholds &thresholds
 
     const GenerationState &state = snapshot.generations;
     if (state.bootedSystem && state.currentSystem) {
-        QStringList reasons;
-        for (const RebootReason &reason : RebootCheck::reasons(*state.bootedSystem, *state.currentSystem))
-            reasons.append(RebootCheck::describe(reason));
+        const QList<RebootReason> reasons = RebootCheck::reasons(*state.bootedSystem, *state.currentSystem);
         if (!reasons.isEmpty())
             add("reboot-required", Level::Attention,
-                QStringLiteral("reboot required: %1").arg(reasons.join(QStringLiteral(", "))),
+                QStringLiteral("reboot required: %1").arg(RebootCheck::describe(reasons)),
                 state.currentSystem->storePath);
     }
 

@@ -28,7 +28,11 @@ QString partName(RebootReason::Part part);
 
 QList<RebootReason> reasons(const SystemClosure &booted, const SystemClosure &current);
 
-// For people: "kernel 6.6.1 → 6.6.5", "systemd systemd-256.8 → systemd-256.10" (store
-// paths without /nix/store/<hash>-).
+// For people, in package terms: "linux 6.12.47 → 6.12.52", "systemd 257.8 → 257.9", "systemd
+// 257.8 (rebuilt)", "initrd", "kernel modules", "init interface systemd 1 → systemd 2". The raw
+// paths stay in RebootReason (and /status).
 QString describe(const RebootReason &reason);
+// All of them in one line, versions first: "linux 6.12.47 → 6.12.52, systemd 257.8 → 257.9,
+// initrd". The kernel modules are left out when the kernel changed (they come with it).
+QString describe(const QList<RebootReason> &reasons);
 } // namespace RebootCheck

@@ -80,7 +80,7 @@ void TestAssessment::rebootRequiredNamesTheKernels()
     const Assessment a = Assessment::of(s, Thresholds(), Now);
     QCOMPARE(a.level, Assessment::Level::Attention);
     QCOMPARE(codes(a), QStringList{"reboot-required"});
-    QCOMPARE(a.findings.first().message, QStringLiteral("reboot required: kernel 6.6.1 → 6.6.5"));
+    QCOMPARE(a.findings.first().message, QStringLiteral("reboot required: linux 6.6.1 → 6.6.5"));
 
     // Unknown booted system (container): no verdict on reboots either way.
     s.generations.bootedSystem.reset();

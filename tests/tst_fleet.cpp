@@ -148,13 +148,13 @@ void TestFleet::combinedFindingsNameTheHost()
     web1.host = QStringLiteral("web1:9971");
     web1.assessment.level = Assessment::Level::Attention;
     web1.assessment.findings = {{QStringLiteral("reboot-required"), Assessment::Level::Attention,
-                                 QStringLiteral("reboot required: kernel 6.6.1 → 6.6.5"), QStringLiteral("reboot-required:/nix/store/x")}};
+                                 QStringLiteral("reboot required: linux 6.6.1 → 6.6.5"), QStringLiteral("reboot-required:/nix/store/x")}};
     HostStatus web2 = web1;
     web2.host = QStringLiteral("web2:9971");
     const Assessment combined = Fleet::combine(local, {web1, web2});
     QCOMPARE(combined.level, Assessment::Level::Attention);
     QCOMPARE(combined.findings.size(), 2);
-    QCOMPARE(combined.findings[0].message, QStringLiteral("web1:9971: reboot required: kernel 6.6.1 → 6.6.5"));
+    QCOMPARE(combined.findings[0].message, QStringLiteral("web1:9971: reboot required: linux 6.6.1 → 6.6.5"));
     // The same condition on two machines is two conditions: each gets its notification.
     QVERIFY(combined.findings[0].key != combined.findings[1].key);
     QVERIFY(combined.findings[1].key.startsWith(QLatin1String("web2:9971/")));

@@ -13,7 +13,7 @@ constexpr qint64 T0 = 1'800'000'000;
 Assessment::Finding reboot(const QString &system)
 {
     return {QStringLiteral("reboot-required"), Assessment::Level::Attention,
-            QStringLiteral("reboot required: kernel 6.6.1 → 6.6.5"), QStringLiteral("reboot-required:") + system};
+            QStringLiteral("reboot required: linux 6.6.1 → 6.6.5"), QStringLiteral("reboot-required:") + system};
 }
 
 Assessment::Finding staleNixpkgs()
@@ -85,7 +85,7 @@ void TestNotificationPolicy::oncePerTransition()
     QCOMPARE(keysOf(requested), QStringList{"reboot-required:/nix/store/b"});
     const NotificationRequest request = requested.first().first().value<NotificationRequest>();
     QCOMPARE(request.title, QStringLiteral("Reboot required"));
-    QCOMPARE(request.body, QStringLiteral("reboot required: kernel 6.6.1 → 6.6.5"));
+    QCOMPARE(request.body, QStringLiteral("reboot required: linux 6.6.1 → 6.6.5"));
     QCOMPARE(request.code, QStringLiteral("reboot-required"));
 }
 

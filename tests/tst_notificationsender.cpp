@@ -19,7 +19,7 @@ NotificationRequest rebootRequest(const QString &system)
     request.code = QStringLiteral("reboot-required");
     request.urgency = NotificationRequest::Urgency::Normal;
     request.title = QStringLiteral("Reboot required");
-    request.body = QStringLiteral("reboot required: kernel 6.6.1 → 6.6.5");
+    request.body = QStringLiteral("reboot required: linux 6.6.1 → 6.6.5");
     return request;
 }
 
@@ -62,7 +62,7 @@ void TestNotificationSender::exactNotifyCall()
     QCOMPARE(call.value(1).toUInt(), 0u);                                     // replaces_id
     QCOMPARE(call.value(2).toString(), QStringLiteral("nixos-tray"));          // app_icon
     QCOMPARE(call.value(3).toString(), QStringLiteral("Reboot required"));     // summary
-    QCOMPARE(call.value(4).toString(), QStringLiteral("reboot required: kernel 6.6.1 → 6.6.5"));
+    QCOMPARE(call.value(4).toString(), QStringLiteral("reboot required: linux 6.6.1 → 6.6.5"));
     QCOMPARE(call.value(5).toStringList(),
              (QStringList{"details", "Details", "remind", "Remind me tomorrow"}));
     const QVariantMap hints = call.value(6).toMap();

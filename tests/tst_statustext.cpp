@@ -54,14 +54,13 @@ void TestStatusText::summaryOfTheGoldenFixture()
     const Snapshot snapshot = SnapshotReader::read(SystemLayout(tree.root()), options);
     const Assessment assessment = Assessment::of(snapshot, Thresholds(), now);
     QCOMPARE(StatusText::summary(snapshot, assessment, now),
-             QStringLiteral("generation 47 (booted 46) · nixpkgs 41 days old · reboot required: kernel "
-                            "6.12.41 → 6.12.52, initrd initrd-linux-6.12.41/initrd → initrd-linux-6.12.52/initrd, "
-                            "kernel-modules linux-6.12.41-modules → linux-6.12.52-modules"));
+             QStringLiteral("generation 47 (booted 46) · nixpkgs 41 days old · reboot required: linux "
+                            "6.12.41 → 6.12.52, initrd"));
     const QStringList lines = StatusText::lines(snapshot, assessment, now);
     QCOMPARE(lines.value(0), QStringLiteral("generation 47, built 2 days ago"));
     QCOMPARE(lines.value(1), QStringLiteral("booted generation 46"));
     QCOMPARE(lines.value(2), QStringLiteral("nixpkgs 41 days old"));
-    QVERIFY(lines.value(3).startsWith(QStringLiteral("reboot required: kernel 6.12.41 → 6.12.52")));
+    QCOMPARE(lines.value(3), QStringLiteral("reboot required: linux 6.12.41 → 6.12.52, initrd"));
 }
 
 void TestStatusText::summaryWithoutBootedSystem()

@@ -118,7 +118,7 @@ void TestTrayUi::iconWaitsForTheHostThenRegisters()
     QCOMPARE(tray.icon().state(), TrayIcon::State::RebootRequired);
     QVERIFY2(tray.icon().toolTip().startsWith(QStringLiteral("generation 47 (booted 46) · nixpkgs ")),
              qPrintable(tray.icon().toolTip()));
-    QVERIFY(tray.icon().toolTip().contains(QStringLiteral("reboot required: kernel 6.12.41 → 6.12.52")));
+    QVERIFY(tray.icon().toolTip().contains(QStringLiteral("reboot required: linux 6.12.41 → 6.12.52, initrd")));
 }
 
 void TestTrayUi::notificationsAndTheirActions()
