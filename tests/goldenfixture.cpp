@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "goldenfixture.h"
 
+#include <QDateTime>
 #include <QFile>
+#include <QTimeZone>
 
 namespace GoldenFixture {
 
@@ -29,6 +31,20 @@ StorePaths build(FixtureTree &tree, qint64 generation47Created)
     if (lock.open(QIODevice::ReadOnly))
         tree.writeFile(QStringLiteral("/etc/nixos/flake.lock"), lock.readAll());
     return {s46, s47};
+}
+
+QString buildHealthy(FixtureTree &tree, qint64 now)
+{
+    FixtureTree::SystemSpec spec;
+    spec.name = QStringLiteral("healthy");
+    spec.label = QStringLiteral("26.11.%1.abcdef0")
+                     .arg(QDateTime::fromSecsSinceEpoch(now, QTimeZone::utc()).toString(QStringLiteral("yyyyMMdd")));
+    const QString system = tree.addSystem(spec);
+    tree.addGeneration(12, system, now - 86400);
+    tree.setDefaultGeneration(12);
+    tree.setCurrentSystem(system);
+    tree.setBootedSystem(system);
+    return system;
 }
 
 } // namespace GoldenFixture

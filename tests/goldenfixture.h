@@ -21,4 +21,8 @@ struct StorePaths
 };
 
 StorePaths build(FixtureTree &tree, qint64 generation47Created = Generation47Created);
+
+// A machine with nothing to say at `now`: generation 12, built a day before, running and
+// booted, from nixpkgs of that day, and no flake.lock (a channel system). Returns its system.
+QString buildHealthy(FixtureTree &tree, qint64 now);
 } // namespace GoldenFixture

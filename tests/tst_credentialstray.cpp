@@ -43,7 +43,7 @@ void TestCredentialsTray::detailsWindow()
 
     DetailsWindow details;
     details.setStatus(snapshot, Assessment::of(snapshot, Thresholds(), now), Thresholds(), now);
-    const QTableWidget &inputs = details.inputs();
+    const QTableWidget &inputs = details.machine().inputs();
     QCOMPARE(inputs.rowCount(), 13);
     QByteArray shown;
     for (int row = 0; row < inputs.rowCount(); ++row) {

@@ -7,28 +7,12 @@
 #include "prometheusprocess.h"
 #include "requiredtool.h"
 
-#include <QDate>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
 namespace {
-// A machine with nothing to say: booted into its current generation of yesterday, built
-// from today's nixpkgs.
-QString buildHealthyRoot(FixtureTree &tree)
-{
-    FixtureTree::SystemSpec spec;
-    spec.name = QStringLiteral("healthy");
-    spec.label = QStringLiteral("26.11.%1.abcdef0").arg(QDate::currentDate().toString(QStringLiteral("yyyyMMdd")));
-    const QString system = tree.addSystem(spec);
-    tree.addGeneration(12, system, QDateTime::currentSecsSinceEpoch() - 86400);
-    tree.setDefaultGeneration(12);
-    tree.setCurrentSystem(system);
-    tree.setBootedSystem(system);
-    return system;
-}
-
 const HostStatus *find(const QList<HostStatus> &hosts, quint16 port)
 {
     for (const HostStatus &host : hosts) {
@@ -73,7 +57,7 @@ void TestFleet::initTestCase()
     // The exporters read the real clock: the current generation is an hour old on any date, and
     // the golden lock's nixpkgs release (26.05) stays supported whatever NixOS's calendar says.
     GoldenFixture::build(m_goldenTree, QDateTime::currentSecsSinceEpoch() - 3600);
-    buildHealthyRoot(m_healthyTree);
+    GoldenFixture::buildHealthy(m_healthyTree, QDateTime::currentSecsSinceEpoch());
     QVERIFY2(m_golden.start({QStringLiteral("--root"), m_goldenTree.root(), QStringLiteral("--collector.flake"),
                              QStringLiteral("--flake.supported-releases=26.05")}),
              qPrintable(m_golden.error()));
@@ -169,7 +153,7 @@ void TestFleet::unknownSaysUnknown()
     ExporterProcess nothing;
     QVERIFY2(nothing.start({QStringLiteral("--root"), empty.path()}), qPrintable(nothing.error()));
     FixtureTree testTree;
-    const QString booted = buildHealthyRoot(testTree);
+    const QString booted = GoldenFixture::buildHealthy(testTree, QDateTime::currentSecsSinceEpoch());
     FixtureTree::SystemSpec spec;
     spec.name = QStringLiteral("tested");
     testTree.setCurrentSystem(testTree.addSystem(spec));

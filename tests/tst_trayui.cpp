@@ -4,21 +4,26 @@
 // notification daemon and their actions come back, the details window shows the fixture.
 #include "dbusmock.h"
 #include "detailswindow.h"
+#include "exporterprocess.h"
 #include "goldenfixture.h"
 #include "rebooter.h"
 #include "requiredtool.h"
+#include "settingsdialog.h"
 #include "snapshotreader.h"
 #include "systemlayout.h"
 #include "statustext.h"
 #include "trayapplication.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QDBusPendingCall>
 #include <QDBusVariant>
 #include <QImage>
+#include <QMessageBox>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -26,6 +31,65 @@ namespace {
 const QString NotificationsService = QStringLiteral("org.freedesktop.Notifications");
 const QString NotificationsPath = QStringLiteral("/org/freedesktop/Notifications");
 const QString WatcherTemplate = QStringLiteral(NIXOS_SOURCE_DIR "/tests/dbus/statusnotifierwatcher.py");
+
+// supportedReleases empty: NixOS's calendar at today's date, as the tray judges.
+Snapshot readTree(const FixtureTree &tree, const QStringList &supportedReleases = {})
+{
+    ReadOptions read;
+    read.flake = true;
+    read.lockOptional = true;  // as the tray reads
+    read.supportedReleases = supportedReleases;
+    return SnapshotReader::read(SystemLayout(tree.root()), read);
+}
+
+// Answers the next question box (the reboot's confirmation) once it is up.
+void answerNextQuestion(QMessageBox::StandardButton answer)
+{
+    QTimer::singleShot(0, qApp, [answer] {
+        QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
+        qobject_cast<QMessageBox *>(QApplication::activeModalWidget())->button(answer)->click();
+    });
+}
+
+// A dark desktop's palette (Breeze Dark's colours), for the screenshots of dark themes.
+QPalette darkPalette()
+{
+    const QColor window(0x20, 0x23, 0x26), base(0x14, 0x16, 0x18), alternate(0x1d, 0x1f, 0x22);
+    const QColor text(0xfc, 0xfc, 0xfc), dim(0xa1, 0xa9, 0xb1), button(0x29, 0x2c, 0x30);
+    QPalette palette;
+    for (auto [role, colour] : {std::pair{QPalette::Window, window}, std::pair{QPalette::WindowText, text},
+                                std::pair{QPalette::Base, base}, std::pair{QPalette::AlternateBase, alternate},
+                                std::pair{QPalette::Text, text}, std::pair{QPalette::PlaceholderText, dim},
+                                std::pair{QPalette::Button, button}, std::pair{QPalette::ButtonText, text},
+                                std::pair{QPalette::Highlight, QColor(0x3d, 0xae, 0xe9)},
+                                std::pair{QPalette::HighlightedText, text}, std::pair{QPalette::ToolTipBase, window},
+                                std::pair{QPalette::ToolTipText, text}, std::pair{QPalette::Light, button.lighter(150)},
+                                std::pair{QPalette::Midlight, button.lighter(125)}, std::pair{QPalette::Mid, button.darker(120)},
+                                std::pair{QPalette::Dark, button.darker(150)}, std::pair{QPalette::Shadow, QColor(Qt::black)}})
+        palette.setColor(role, colour);
+    palette.setColor(QPalette::Disabled, QPalette::Text, dim);
+    palette.setColor(QPalette::Disabled, QPalette::WindowText, dim);
+    palette.setColor(QPalette::Disabled, QPalette::ButtonText, dim);
+    return palette;
+}
+
+// Shows a window, draws it as it is on screen (at the screen's scale) and writes it where
+// scripts/update-screenshots.sh copies the README's pictures from.
+void saveScreenshot(QWidget &window, const QString &name)
+{
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QString directory = qEnvironmentVariable("NIXOS_SCREENSHOT_DIR", QStringLiteral(NIXOS_SCREENSHOT_DIR));
+    QVERIFY(QDir().mkpath(directory));
+    const QImage image = window.grab().toImage();
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 4) {
+        for (int x = 0; x < image.width(); x += 4)
+            colours.insert(image.pixel(x, y));
+    }
+    QVERIFY2(colours.size() > 20, qPrintable(name + QStringLiteral(": blank")));
+    QVERIFY(image.save(directory + QLatin1Char('/') + name));
+}
 
 DetailsWindow *visibleDetailsWindow()
 {
@@ -47,6 +111,13 @@ private Q_SLOTS:
     void iconWaitsForTheHostThenRegisters();
     void notificationsAndTheirActions();
     void detailsWindowShowsTheFixture();
+    void headerAndEmptyStates();
+    void flakeInputColoursMeanSomething();
+    void rebootButtonFollowsLogind();
+    void noRebootButtonWhereLogindSaysNo();
+    void refreshAndSettingsButtons();
+    void fleetListAndSelection();
+    void screenshotsForTheReadme();
     void rebootThroughLogind();
 
 private:
@@ -63,13 +134,18 @@ void TestTrayUi::initTestCase()
     QVERIFY2(QGuiApplication::platformName() == QLatin1String("xcb"), "run under xvfb-run (ctest does)");
     NIXOS_REQUIRE_FOUND(DBusMock::python(), DBusMock::pythonMissing());
     QStandardPaths::setTestModeEnabled(true);
+    // The same look on every machine, for the screenshots.
+    QApplication::setStyle(QStringLiteral("Fusion"));
 }
 
 void TestTrayUi::init()
 {
     m_tree = std::make_unique<FixtureTree>();
     // The tray reads the real clock: the current generation is an hour old on any date.
-    GoldenFixture::build(*m_tree, QDateTime::currentSecsSinceEpoch() - 3600);
+    const GoldenFixture::StorePaths systems = GoldenFixture::build(*m_tree, QDateTime::currentSecsSinceEpoch() - 3600);
+    // Generation 47 can boot as two variants.
+    for (const char *name : {"gaming", "safe-mode"})
+        m_tree->symlink(systems.generation47 + QStringLiteral("/specialisation/") + QLatin1String(name), systems.generation46);
     m_settingsDir = std::make_unique<QTemporaryDir>();
     m_settings = std::make_unique<QSettings>(m_settingsDir->filePath(QStringLiteral("tray.ini")), QSettings::IniFormat);
 }
@@ -179,47 +255,50 @@ void TestTrayUi::detailsWindowShowsTheFixture()
     tray.start();
     DetailsWindow *details = tray.showDetails();
     QVERIFY(QTest::qWaitForWindowExposed(details));
+    const MachineView &machine = details->machine();
 
-    const QTableWidget &generations = details->generations();
+    // The header: one sentence, then each finding (the golden fixture's nixpkgs is months old).
+    QCOMPARE(machine.verdict(), QStringLiteral("This machine needs a reboot and an update."));
+    const QStringList reasons = machine.reasons().split(QLatin1Char('\n'));
+    QCOMPARE(reasons.value(0), QStringLiteral("• Reboot required: linux 6.12.41 → 6.12.52, initrd"));
+    QVERIFY2(reasons.contains(QStringLiteral("• nixpkgs is %1 old").arg(StatusText::age(QDateTime::currentSecsSinceEpoch() - 1786245335))),
+             qPrintable(machine.reasons()));
+    // The state in words below it, without the findings again.
+    QVERIFY2(machine.facts().startsWith(QStringLiteral("Generation 47, built 1 hour ago\nBooted generation 46\nnixpkgs ")),
+             qPrintable(machine.facts()));
+    QVERIFY(!machine.facts().contains(QStringLiteral("eboot required")));
+    // No logind on this bus: no Reboot button, whatever the verdict.
+    QVERIFY(details->rebootButton().isHidden());
+    QVERIFY(!details->refreshButton().isHidden());
+    QVERIFY(!details->settingsButton().isHidden());
+
+    const QTableWidget &generations = machine.generations();
     QCOMPARE(generations.rowCount(), 3);
     QCOMPARE(generations.item(0, 0)->text(), QStringLiteral("47"));  // newest first
-    QCOMPARE(generations.item(0, 2)->text(), QStringLiteral("26.05.20260809.33ddeb9"));
-    QCOMPARE(generations.item(0, 3)->text(), QStringLiteral("6.12.52"));
-    QCOMPARE(generations.item(0, 4)->text(), QStringLiteral("current, default"));
-    QCOMPARE(generations.item(1, 4)->text(), QStringLiteral("booted"));
-    QCOMPARE(generations.item(2, 4)->text(), QString());
+    QCOMPARE(generations.item(0, 1)->text(), QStringLiteral("running, default"));
+    QCOMPARE(generations.item(0, 2)->text(), QStringLiteral("1 hour ago"));
+    QCOMPARE(generations.item(0, 3)->text(), QStringLiteral("26.05.20260809.33ddeb9"));
+    QCOMPARE(generations.item(0, 4)->text(), QStringLiteral("6.12.52"));
+    QCOMPARE(generations.item(0, 5)->text(), QStringLiteral("gaming, safe-mode"));
+    QCOMPARE(generations.item(1, 1)->text(), QStringLiteral("booted"));
+    QCOMPARE(generations.item(1, 5)->text(), QString());
+    QCOMPARE(generations.item(2, 1)->text(), QString());
 
-    const QTableWidget &inputs = details->inputs();
+    const QTableWidget &inputs = machine.inputs();
     QCOMPARE(inputs.rowCount(), 24);
-    int nixpkgs = -1;
-    for (int row = 0; row < inputs.rowCount(); ++row) {
-        if (inputs.item(row, 0)->text() == QLatin1String("nixpkgs"))
-            nixpkgs = row;
-    }
-    QVERIFY(nixpkgs >= 0);
-    QCOMPARE(inputs.item(nixpkgs, 1)->text(), StatusText::age(QDateTime::currentSecsSinceEpoch() - 1786245335));
-    QCOMPARE(inputs.item(nixpkgs, 4)->text(), QStringLiteral("github:NixOS/nixpkgs"));
-    QCOMPARE(inputs.item(nixpkgs, 2)->text(), QStringLiteral("nixos-26.05-small"));
-    QCOMPARE(inputs.item(nixpkgs, 3)->text(), QStringLiteral("33ddeb9e7c03"));
-    // Locked in August, older than 30 days: the stale colour.
-    QCOMPARE(inputs.item(nixpkgs, 0)->background().color(), QColor(0xf4, 0xc7, 0xc3));
+    // nixpkgs first (the inputs the verdict is about), then the rest by name.
+    QCOMPARE(inputs.item(0, MachineView::InputName)->text(), QStringLiteral("nixpkgs"));
+    QCOMPARE(inputs.item(0, MachineView::InputAge)->text(), StatusText::age(QDateTime::currentSecsSinceEpoch() - 1786245335));
+    QCOMPARE(inputs.item(0, MachineView::InputSource)->text(), QStringLiteral("github:NixOS/nixpkgs"));
+    QCOMPARE(inputs.item(0, MachineView::InputBranch)->text(), QStringLiteral("nixos-26.05-small"));
+    QCOMPARE(inputs.item(0, MachineView::InputRevision)->text(), QStringLiteral("33ddeb9e7c03"));
+    QVERIFY(inputs.item(0, MachineView::InputHealth)->text().startsWith(QStringLiteral("stale")));
+    QVERIFY2(machine.inputsNote().startsWith(QStringLiteral("From /etc/nixos/flake.lock.")), qPrintable(machine.inputsNote()));
 
-    // The fleet view: other machines in a list of their own, hidden while there are none.
-    QVERIFY(details->hosts().isHidden());
-    HostStatus web1;
-    web1.host = QStringLiteral("web1:9971");
-    web1.summary = QStringLiteral("generation 12");
-    web1.assessment.level = Assessment::Level::Attention;
-    web1.assessment.findings = {{QStringLiteral("reboot-required"), Assessment::Level::Attention,
-                                 QStringLiteral("reboot required"), QStringLiteral("reboot-required:12")}};
-    details->setHosts({web1});
-    QVERIFY(!details->hosts().isHidden());
-    QCOMPARE(details->hosts().item(0, 0)->text(), QStringLiteral("web1:9971"));
-    QCOMPARE(details->hosts().item(0, 1)->text(), QStringLiteral("attention"));
-    QCOMPARE(details->hosts().item(0, 2)->text(), QStringLiteral("generation 12 · reboot required"));
-    details->setHosts({});
+    // The machine list appears only with other machines.
+    QVERIFY(details->machines().isHidden());
 
-    // A real screenshot of the real window, as the README shows it.
+    // A real screenshot of the real window: X draws what Qt drew.
     QString import;
     NIXOS_REQUIRE_TOOL(import, "import", "imagemagick", "imagemagick");
     const QString shot = m_settingsDir->filePath(QStringLiteral("details.png"));
@@ -235,11 +314,244 @@ void TestTrayUi::detailsWindowShowsTheFixture()
             colours.insert(image.pixel(x, y));
     }
     QVERIFY2(colours.size() > 20, "the screenshot is blank");
-    if (qEnvironmentVariableIsSet("NIXOS_UPDATE_SCREENSHOTS")) {
-        const QString target = QStringLiteral(NIXOS_SOURCE_DIR "/docs/screenshots/details.png");
-        QFile::remove(target);
-        QVERIFY(QFile::copy(shot, target));
+}
+
+void TestTrayUi::headerAndEmptyStates()
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    MachineView view;
+
+    // All well, and a channel system: no lock, so the note says where nixpkgs' age comes from.
+    FixtureTree healthy;
+    GoldenFixture::buildHealthy(healthy, now);
+    Snapshot snapshot = readTree(healthy);
+    view.setStatus(snapshot, Assessment::of(snapshot, Thresholds(), now), Thresholds(), now);
+    QCOMPARE(view.verdict(), QStringLiteral("All is well on this machine."));
+    QCOMPARE(view.reasons(), QString());
+    QVERIFY(view.inputs().isHidden());
+    const QString label = snapshot.generations.currentSystem->version.label;
+    QVERIFY2(view.inputsNote().startsWith(QStringLiteral("No flake.lock in /run/current-system or /etc/nixos")),
+             qPrintable(view.inputsNote()));
+    QVERIFY2(view.inputsNote().contains(QStringLiteral("nixpkgs' age comes from the running system's NixOS label instead: %1")
+                                            .arg(label)),
+             qPrintable(view.inputsNote()));
+
+    // A lock that cannot be read: an error, said in the header and in the section.
+    healthy.writeFile(QStringLiteral("/etc/nixos/flake.lock"), "{ not json");
+    snapshot = readTree(healthy);
+    view.setStatus(snapshot, Assessment::of(snapshot, Thresholds(), now), Thresholds(), now);
+    QCOMPARE(view.verdict(), QStringLiteral("The state of this machine cannot be read."));
+    QVERIFY2(view.reasons().startsWith(QStringLiteral("• Cannot read flake state: ")), qPrintable(view.reasons()));
+    QVERIFY2(view.inputsNote().startsWith(QStringLiteral("The flake.lock cannot be read: ")), qPrintable(view.inputsNote()));
+
+    // No generations at all (a container image, say): the section says so.
+    FixtureTree bare;
+    FixtureTree::SystemSpec spec;
+    bare.setCurrentSystem(bare.addSystem(spec));
+    snapshot = readTree(bare);
+    view.setStatus(snapshot, Assessment::of(snapshot, Thresholds(), now), Thresholds(), now);
+    QVERIFY(view.generations().isHidden());
+    QVERIFY2(view.generationsNote().startsWith(QStringLiteral("There are no system generations")),
+             qPrintable(view.generationsNote()));
+}
+
+void TestTrayUi::flakeInputColoursMeanSomething()
+{
+    // One clock for the tree and the window: the golden lock's nixpkgs is 2, 20 and 40 days old.
+    constexpr qint64 NixpkgsLocked = 1786245335;
+    FixtureTree tree;
+    GoldenFixture::build(tree, NixpkgsLocked + Thresholds::Day);
+    const Snapshot snapshot = readTree(tree, {QStringLiteral("26.05")});
+    MachineView view;
+    const QColor base = view.palette().color(QPalette::Base);
+    const auto rowOf = [&](const QString &name) {
+        for (int row = 0; row < view.inputs().rowCount(); ++row) {
+            if (view.inputs().item(row, MachineView::InputName)->text() == name)
+                return row;
+        }
+        return -1;
+    };
+    const auto show = [&](qint64 days) {
+        const qint64 now = NixpkgsLocked + days * Thresholds::Day;
+        view.setStatus(snapshot, Assessment::of(snapshot, Thresholds(), now), Thresholds(), now);
+    };
+    const auto background = [&](const QString &input, int column) {
+        return view.inputs().item(rowOf(input), column)->background();
+    };
+
+    show(2);
+    QCOMPARE(view.inputs().item(rowOf(QStringLiteral("nixpkgs")), MachineView::InputHealth)->text(), QStringLiteral("fresh"));
+    QColor fresh = background(QStringLiteral("nixpkgs"), MachineView::InputAge).color();
+    QVERIFY2(fresh.green() > fresh.red() && fresh != base, qPrintable(fresh.name()));
+    show(20);
+    QCOMPARE(view.inputs().item(rowOf(QStringLiteral("nixpkgs")), MachineView::InputHealth)->text(), QStringLiteral("ageing"));
+    show(40);
+    QCOMPARE(view.inputs().item(rowOf(QStringLiteral("nixpkgs")), MachineView::InputHealth)->text(), QStringLiteral("stale"));
+    const QColor stale = background(QStringLiteral("nixpkgs"), MachineView::InputAge).color();
+    QVERIFY2(stale.red() > stale.green() && stale != base, qPrintable(stale.name()));
+    // The other nixpkgs inputs are judged too; everything else is neutral, however old.
+    QCOMPARE(view.inputs().item(rowOf(QStringLiteral("nixpkgs-unstable")), MachineView::InputHealth)->text(), QStringLiteral("stale"));
+    QCOMPARE(background(QStringLiteral("agenix"), MachineView::InputAge).style(), Qt::NoBrush);
+    QCOMPARE(view.inputs().item(rowOf(QStringLiteral("agenix")), MachineView::InputHealth)->text(), QString());
+    QVERIFY(!view.inputs().item(rowOf(QStringLiteral("agenix")), MachineView::InputAge)->text().isEmpty());
+
+    // A dark palette: the tint follows the base, so the light text stays readable.
+    QPalette dark = view.palette();
+    dark.setColor(QPalette::Base, QColor(0x20, 0x20, 0x20));
+    dark.setColor(QPalette::Text, QColor(0xee, 0xee, 0xee));
+    view.setPalette(dark);
+    const QColor darkStale = background(QStringLiteral("nixpkgs"), MachineView::InputAge).color();
+    QVERIFY2(darkStale.lightness() < 110 && darkStale.red() > darkStale.green(), qPrintable(darkStale.name()));
+}
+
+void TestTrayUi::rebootButtonFollowsLogind()
+{
+    DBusMock logind;
+    QVERIFY2(logind.start(QStringLiteral("org.freedesktop.login1"), QStringLiteral("/org/freedesktop/login1"),
+                          QStringLiteral("logind"), R"({"CanReboot": "yes"})"),
+             qPrintable(logind.error()));
+    TrayApplication::Options withLogind = options();
+    withLogind.systemBus = QDBusConnection::sessionBus();
+    TrayApplication tray(withLogind, *m_settings);
+    tray.start();
+    DetailsWindow *details = tray.showDetails();
+    QVERIFY(QTest::qWaitForWindowExposed(details));
+    QTRY_VERIFY(!details->rebootButton().isHidden());
+
+    // "No" first: nothing happens.
+    answerNextQuestion(QMessageBox::No);
+    details->rebootButton().click();
+    QTest::qWait(300);
+    QVERIFY(logind.calls(QStringLiteral("Reboot")).isEmpty());
+    // "Yes": logind is asked, interactively (polkit may ask for a password).
+    answerNextQuestion(QMessageBox::Yes);
+    details->rebootButton().click();
+    QTRY_COMPARE(logind.calls(QStringLiteral("Reboot")).size(), 1);
+    QCOMPARE(logind.calls(QStringLiteral("Reboot")).first().value(0).toBool(), true);
+}
+
+void TestTrayUi::noRebootButtonWhereLogindSaysNo()
+{
+    DBusMock logind;
+    QVERIFY2(logind.start(QStringLiteral("org.freedesktop.login1"), QStringLiteral("/org/freedesktop/login1"),
+                          QStringLiteral("logind"), R"({"CanReboot": "no"})"),
+             qPrintable(logind.error()));
+    TrayApplication::Options withLogind = options();
+    withLogind.systemBus = QDBusConnection::sessionBus();
+    TrayApplication tray(withLogind, *m_settings);
+    tray.start();
+    DetailsWindow *details = tray.showDetails();
+    QTRY_COMPARE(logind.calls(QStringLiteral("CanReboot")).size(), 1);
+    QTest::qWait(200);  // its answer
+    QVERIFY(details->rebootButton().isHidden());
+}
+
+void TestTrayUi::refreshAndSettingsButtons()
+{
+    TrayApplication tray(options(), *m_settings);
+    tray.start();
+    DetailsWindow *details = tray.showDetails();
+    QVERIFY(QTest::qWaitForWindowExposed(details));
+
+    QSignalSpy scanned(&tray.monitor(), &StatusMonitor::scanFinished);
+    details->refreshButton().click();
+    QVERIFY(scanned.wait(5000));
+
+    // Settings opens the settings dialog (modal, over the window); Cancel closes it.
+    bool seen = false;
+    QTimer::singleShot(0, this, [&] {
+        QTRY_VERIFY(qobject_cast<SettingsDialog *>(QApplication::activeModalWidget()));
+        seen = QApplication::activeModalWidget()->parentWidget() == details;
+        qobject_cast<QDialog *>(QApplication::activeModalWidget())->reject();
+    });
+    details->settingsButton().click();
+    QVERIFY(seen);
+}
+
+void TestTrayUi::fleetListAndSelection()
+{
+    // Two real exporters (the golden machine and a healthy one) and one that is not there.
+    FixtureTree healthyTree;
+    GoldenFixture::buildHealthy(healthyTree, QDateTime::currentSecsSinceEpoch());
+    ExporterProcess golden;
+    ExporterProcess healthy;
+    QVERIFY2(golden.start({QStringLiteral("--root"), m_tree->root(), QStringLiteral("--collector.flake"),
+                           QStringLiteral("--flake.supported-releases=26.05")}),
+             qPrintable(golden.error()));
+    QVERIFY2(healthy.start({QStringLiteral("--root"), healthyTree.root()}), qPrintable(healthy.error()));
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const QString gone = QStringLiteral("127.0.0.1:%1").arg(probe.serverPort());
+    probe.close();
+    const QString goldenHost = QStringLiteral("127.0.0.1:%1").arg(golden.port());
+    TraySettings(*m_settings).setFleetExporters(
+        {goldenHost, QStringLiteral("127.0.0.1:%1").arg(healthy.port()), gone});
+
+    TrayApplication tray(options(), *m_settings);
+    tray.start();
+    DetailsWindow *details = tray.showDetails();
+    QVERIFY(QTest::qWaitForWindowExposed(details));
+    QListWidget &machines = details->machines();
+    QTRY_COMPARE_WITH_TIMEOUT(machines.count(), 4, 20'000);
+    QVERIFY(!machines.isHidden());
+    // This machine first, then the others by name; each with its state and one line.
+    QStringList names;
+    for (int row = 0; row < machines.count(); ++row)
+        names.append(machines.item(row)->text().section(QLatin1Char('\n'), 0, 0));
+    QStringList others{goldenHost, QStringLiteral("127.0.0.1:%1").arg(healthy.port()), gone};
+    others.sort();
+    QCOMPARE(names, QStringList{QStringLiteral("This machine")} + others);
+    QCOMPARE(machines.item(0)->text(), QStringLiteral("This machine\nneeds a reboot and an update"));
+    const int goneRow = int(names.indexOf(gone));
+    QCOMPARE(machines.item(goneRow)->text(), gone + QStringLiteral("\ncannot be read"));
+    QCOMPARE(machines.item(int(names.indexOf(QStringLiteral("127.0.0.1:%1").arg(healthy.port()))))->text().section(QLatin1Char('\n'), 1),
+             QStringLiteral("all is well"));
+    QVERIFY(machines.item(0)->icon().cacheKey() != machines.item(goneRow)->icon().cacheKey());
+
+    // Choosing a machine shows its details in the same view.
+    machines.setCurrentRow(int(names.indexOf(goldenHost)));
+    QCOMPARE(details->machine().verdict(), QStringLiteral("%1 needs a reboot and an update.").arg(goldenHost));
+    QVERIFY2(details->machine().reasons().startsWith(QStringLiteral("• Reboot required: linux 6.12.41 → 6.12.52, initrd")),
+             qPrintable(details->machine().reasons()));
+    QVERIFY(details->machine().facts().startsWith(QStringLiteral("Generation 47 (booted 46)\nnixpkgs ")));
+    // (Generations and inputs are read on this machine only.)
+    QVERIFY(details->machine().generations().isHidden() && details->machine().inputs().isHidden());
+    QVERIFY(details->rebootButton().isHidden());
+    machines.setCurrentRow(goneRow);
+    QCOMPARE(details->machine().verdict(), QStringLiteral("The state of %1 cannot be read.").arg(gone));
+    machines.setCurrentRow(0);
+    QCOMPARE(details->machine().verdict(), QStringLiteral("This machine needs a reboot and an update."));
+    QVERIFY(!details->machine().generations().isHidden() && !details->machine().inputs().isHidden());
+
+    machines.setCurrentRow(int(names.indexOf(goldenHost)));
+    saveScreenshot(*details, QStringLiteral("fleet.png"));
+}
+
+void TestTrayUi::screenshotsForTheReadme()
+{
+    // The golden machine (its 26.05 branch counted as maintained, so the picture is the same on
+    // any date) and a healthy channel system, read as the tray reads them.
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const Snapshot attention = readTree(*m_tree, {QStringLiteral("26.05")});
+    FixtureTree healthyTree;
+    GoldenFixture::buildHealthy(healthyTree, now);
+    const Snapshot healthy = readTree(healthyTree);
+    const QPalette light = QApplication::style()->standardPalette();
+    for (const auto &[palette, theme] : {std::pair{light, QStringLiteral("light")}, std::pair{darkPalette(), QStringLiteral("dark")}}) {
+        QApplication::setPalette(palette);
+        for (const auto &[snapshot, state] : {std::pair{attention, QStringLiteral("attention")}, std::pair{healthy, QStringLiteral("ok")}}) {
+            DetailsWindow window;
+            window.setRebootAvailable(true);
+            window.setStatus(snapshot, Assessment::of(snapshot, Thresholds(), now), Thresholds(), now);
+            saveScreenshot(window, QStringLiteral("details-%1-%2.png").arg(state, theme));
+        }
     }
+    QApplication::setPalette(light);
+
+    TraySettings settings(*m_settings);
+    settings.setFleetExporters({QStringLiteral("web1:9971"), QStringLiteral("web2:9971")});
+    SettingsDialog dialog(settings);
+    saveScreenshot(dialog, QStringLiteral("settings.png"));
 }
 
 void TestTrayUi::rebootThroughLogind()

@@ -1,157 +1,121 @@
 // SPDX-License-Identifier: MIT
 #include "detailswindow.h"
 
-#include "assessment.h"
-#include "snapshot.h"
 #include "statustext.h"
+#include "trayicon.h"
 
-#include <QDateTime>
-#include <QHeaderView>
-#include <QVBoxLayout>
+#include <QHBoxLayout>
+#include <QIcon>
+
+#include <algorithm>
 
 namespace {
 
-void setupTable(QTableWidget &table, const QStringList &headers)
-{
-    table.setColumnCount(int(headers.size()));
-    table.setHorizontalHeaderLabels(headers);
-    table.setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table.setSelectionBehavior(QAbstractItemView::SelectRows);
-    table.verticalHeader()->hide();
-    table.horizontalHeader()->setStretchLastSection(true);
-    table.verticalHeader()->setDefaultSectionSize(table.fontMetrics().height() + 6);
-}
+constexpr int ListIconSize = 32;
+const QString ThisMachine = QStringLiteral("This machine");
 
-QTableWidgetItem *cell(const QString &text)
+// A machine in the list: its state's icon, its name, what it needs; the summary and the
+// findings as its tooltip.
+void describe(QListWidgetItem &item, const QString &name, const Assessment &assessment, const QString &summary)
 {
-    return new QTableWidgetItem(text);
-}
-
-// Light backgrounds that keep dark text readable in both light and dark styles' tables.
-QColor ageColour(qint64 age, qint64 threshold)
-{
-    if (age > threshold)
-        return QColor(0xf4, 0xc7, 0xc3);  // stale
-    if (age > threshold / 2)
-        return QColor(0xfb, 0xe9, 0xb7);  // getting there
-    return QColor(0xd3, 0xee, 0xd9);      // fresh
+    item.setIcon(QIcon(TrayIcon::iconPath(TrayIcon::stateOf(assessment))));
+    item.setText(name + QLatin1Char('\n') + MachineView::needs(assessment));
+    QStringList tip{summary};
+    for (const Assessment::Finding &finding : assessment.findings)
+        tip.append(finding.message);
+    item.setToolTip(tip.join(QLatin1Char('\n')));
 }
 
 } // namespace
 
 DetailsWindow::DetailsWindow(QWidget *parent) : QWidget(parent)
 {
-    setWindowTitle(QStringLiteral("NixOS status"));
+    setWindowTitle(QStringLiteral("NixOS Status"));
     setWindowIcon(QIcon(QStringLiteral(":/nixos-tray/icons/nixos-tray.svg")));
-    m_summary.setWordWrap(true);
-    m_summary.setTextInteractionFlags(Qt::TextSelectableByMouse);
-    setupTable(m_generations, {QStringLiteral("Generation"), QStringLiteral("Built"), QStringLiteral("NixOS"),
-                               QStringLiteral("Kernel"), QStringLiteral("")});
-    setupTable(m_inputs, {QStringLiteral("Input"), QStringLiteral("Age"), QStringLiteral("Ref"),
-                          QStringLiteral("Revision"), QStringLiteral("Source")});
-    m_lockPath.setTextInteractionFlags(Qt::TextSelectableByMouse);
-    setupTable(m_hosts, {QStringLiteral("Host"), QStringLiteral("State"), QStringLiteral("Summary")});
-    m_hostsTitle.setText(QStringLiteral("<b>Other machines</b>"));
 
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(&m_summary);
-    layout->addWidget(&m_hostsTitle);
-    layout->addWidget(&m_hosts, 1);
-    layout->addWidget(new QLabel(QStringLiteral("<b>Generations</b>")));
-    layout->addWidget(&m_generations, 1);
-    layout->addWidget(new QLabel(QStringLiteral("<b>Flake inputs</b>")));
-    layout->addWidget(&m_lockPath);
-    layout->addWidget(&m_inputs, 1);
+    m_reboot.setText(QStringLiteral("Reboot…"));
+    m_refresh.setText(QStringLiteral("Refresh"));
+    m_settings.setText(QStringLiteral("Settings"));
+    m_reboot.setIcon(QIcon::fromTheme(QStringLiteral("system-reboot")));
+    m_refresh.setIcon(QIcon::fromTheme(QStringLiteral("view-refresh")));
+    m_settings.setIcon(QIcon::fromTheme(QStringLiteral("configure")));
+    m_refresh.setToolTip(QStringLiteral("Read this machine (and ask the others) again now"));
+    connect(&m_reboot, &QPushButton::clicked, this, &DetailsWindow::rebootRequested);
+    connect(&m_refresh, &QPushButton::clicked, this, &DetailsWindow::refreshRequested);
+    connect(&m_settings, &QPushButton::clicked, this, &DetailsWindow::settingsRequested);
+    m_machine.actions()->addWidget(&m_reboot, 0, Qt::AlignTop);
+    m_machine.actions()->addWidget(&m_refresh, 0, Qt::AlignTop);
+    m_machine.actions()->addWidget(&m_settings, 0, Qt::AlignTop);
+    m_reboot.hide();
+
+    m_machines.setIconSize(QSize(ListIconSize, ListIconSize));
+    m_machines.setSpacing(2);
+    m_machines.setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_machines.setFixedWidth(240);
+    connect(&m_machines, &QListWidget::currentRowChanged, this, &DetailsWindow::showChosen);
+
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(16, 16, 16, 16);
+    layout->setSpacing(16);
+    layout->addWidget(&m_machines);
+    layout->addWidget(&m_machine, 1);
     setHosts({});
-    resize(860, 600);
+    resize(900, 640);
 }
 
-void DetailsWindow::setStatus(const Snapshot &snapshot, const Assessment &assessment,
-                              const Thresholds &thresholds, qint64 now)
+void DetailsWindow::setStatus(const Snapshot &snapshot, const Assessment &assessment, const Thresholds &thresholds, qint64 now)
 {
-    m_summary.setText(StatusText::lines(snapshot, assessment, now).join(QLatin1Char('\n')));
-    fillGenerations(snapshot);
-    fillInputs(snapshot, thresholds, now);
-}
-
-void DetailsWindow::fillGenerations(const Snapshot &snapshot)
-{
-    const GenerationState &state = snapshot.generations;
-    m_generations.setRowCount(int(state.generations.size()));
-    int row = 0;
-    for (auto it = state.generations.crbegin(); it != state.generations.crend(); ++it, ++row) {
-        QStringList marks;
-        if (state.currentGeneration == it->number)
-            marks << QStringLiteral("current");
-        if (state.bootedGeneration == it->number)
-            marks << QStringLiteral("booted");
-        if (state.defaultGeneration == it->number)
-            marks << QStringLiteral("default");
-        m_generations.setItem(row, 0, cell(QString::number(it->number)));
-        m_generations.setItem(row, 1, cell(QLocale().toString(QDateTime::fromSecsSinceEpoch(it->created), QLocale::ShortFormat)));
-        m_generations.setItem(row, 2, cell(it->system.version.label));
-        m_generations.setItem(row, 3, cell(it->system.kernelVersion));
-        m_generations.setItem(row, 4, cell(marks.join(QStringLiteral(", "))));
-        if (!marks.isEmpty()) {
-            for (int column = 0; column < m_generations.columnCount(); ++column) {
-                QFont font = m_generations.item(row, column)->font();
-                font.setBold(state.currentGeneration == it->number);
-                m_generations.item(row, column)->setFont(font);
-            }
-        }
-    }
-    m_generations.resizeColumnsToContents();
-}
-
-void DetailsWindow::fillInputs(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now)
-{
-    if (!snapshot.flakeStatus.enabled)
-        m_lockPath.setText(QStringLiteral("Flake inputs are not read."));
-    else if (!snapshot.flakeStatus.ok)
-        m_lockPath.setText(snapshot.flakeStatus.error);
-    else
-        m_lockPath.setText(snapshot.flake.lockPath);
-
-    const QList<FlakeInput> &inputs = snapshot.flake.lock.inputs;
-    m_inputs.setRowCount(int(inputs.size()));
-    for (int row = 0; row < inputs.size(); ++row) {
-        const FlakeInput &input = inputs[row];
-        m_inputs.setItem(row, 0, cell(input.name));
-        m_inputs.setItem(row, 1, cell(input.lastModified ? StatusText::age(now - *input.lastModified)
-                                                         : QStringLiteral("unknown")));
-        m_inputs.setItem(row, 2, cell(input.ref));
-        m_inputs.setItem(row, 3, cell(input.rev.left(12)));
-        m_inputs.setItem(row, 4, cell(input.owner.isEmpty() ? input.type
-                                                            : QStringLiteral("%1:%2/%3").arg(input.type, input.owner, input.repo)));
-        if (input.lastModified) {
-            const QColor colour = ageColour(now - *input.lastModified, thresholds.nixpkgsStaleSeconds);
-            for (int column = 0; column < m_inputs.columnCount(); ++column) {
-                m_inputs.item(row, column)->setBackground(colour);
-                m_inputs.item(row, column)->setForeground(Qt::black);
-            }
-        }
-    }
-    m_inputs.resizeColumnsToContents();
+    m_snapshot = snapshot;
+    m_assessment = assessment;
+    m_thresholds = thresholds;
+    m_now = now;
+    describe(*m_machines.item(0), ThisMachine, assessment, StatusText::summary(snapshot, assessment, now));
+    showChosen();
 }
 
 void DetailsWindow::setHosts(const QList<HostStatus> &hosts)
 {
-    m_hostsTitle.setVisible(!hosts.isEmpty());
-    m_hosts.setVisible(!hosts.isEmpty());
-    m_hosts.setRowCount(int(hosts.size()));
-    for (int row = 0; row < hosts.size(); ++row) {
-        const HostStatus &host = hosts[row];
-        QStringList messages;
-        for (const Assessment::Finding &finding : host.assessment.findings)
-            messages.append(finding.message);
-        m_hosts.setItem(row, 0, cell(host.host));
-        m_hosts.setItem(row, 1, cell(Assessment::levelName(host.assessment.level)));
-        m_hosts.setItem(row, 2, cell((QStringList{host.summary} + messages).join(QStringLiteral(" · "))));
-        const QColor colour = host.assessment.level == Assessment::Level::Ok ? QColor(0xd3, 0xee, 0xd9)
-                              : host.assessment.level == Assessment::Level::Attention ? QColor(0xfb, 0xe9, 0xb7)
-                                                                                       : QColor(0xf4, 0xc7, 0xc3);
-        m_hosts.item(row, 1)->setBackground(colour);
-        m_hosts.item(row, 1)->setForeground(Qt::black);
+    // The same machine stays chosen when the list is filled again.
+    const QString chosen = m_machines.currentRow() > 0 ? m_hosts.value(m_machines.currentRow() - 1).host : QString();
+    m_hosts = hosts;
+    const QSignalBlocker quiet(m_machines);
+    m_machines.clear();
+    describe(*new QListWidgetItem(&m_machines), ThisMachine, m_assessment,
+             StatusText::summary(m_snapshot, m_assessment, m_now));
+    int row = 0;
+    for (int i = 0; i < hosts.size(); ++i) {
+        describe(*new QListWidgetItem(&m_machines), hosts[i].host, hosts[i].assessment,
+                 hosts[i].summary);
+        if (hosts[i].host == chosen)
+            row = i + 1;
     }
-    m_hosts.resizeColumnsToContents();
+    m_machines.setCurrentRow(row);
+    m_machines.setVisible(!hosts.isEmpty());
+    showChosen();
+}
+
+void DetailsWindow::setRebootAvailable(bool available)
+{
+    m_rebootAvailable = available;
+    updateRebootButton();
+}
+
+void DetailsWindow::showChosen()
+{
+    const int row = m_machines.currentRow();
+    if (row > 0 && row <= m_hosts.size())
+        m_machine.setHost(m_hosts[row - 1]);
+    else
+        m_machine.setStatus(m_snapshot, m_assessment, m_thresholds, m_now);
+    updateRebootButton();
+}
+
+void DetailsWindow::updateRebootButton()
+{
+    // Only for this machine, only when it needs one, only when logind would do it.
+    const bool local = m_machines.currentRow() <= 0;
+    const bool needed = std::any_of(m_assessment.findings.cbegin(), m_assessment.findings.cend(),
+                                    [](const Assessment::Finding &f) { return f.code == QLatin1String("reboot-required"); });
+    m_reboot.setVisible(local && needed && m_rebootAvailable);
+    m_reboot.setDefault(!m_reboot.isHidden());
 }

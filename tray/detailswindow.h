@@ -2,41 +2,57 @@
 #pragma once
 
 #include "hoststatus.h"
+#include "machineview.h"
+#include "snapshot.h"
 #include "thresholds.h"
 
-#include <QLabel>
-#include <QTableWidget>
+#include <QListWidget>
+#include <QPushButton>
 #include <QWidget>
 
-struct Assessment;
-struct Snapshot;
-
-// Everything the snapshot knows, as two tables: the generations (newest first, with
-// current/booted/default marks) and the flake inputs (coloured by age against the
-// nixpkgs threshold).
+// The window behind the tray icon: this machine's details (MachineView) with the buttons that
+// act on it (Reboot… where logind allows and a reboot is needed, Refresh, Settings). With other
+// machines configured, a list of all machines (each with its state's icon and one line) on the
+// left, and the chosen one's details in the same view.
 class DetailsWindow : public QWidget
 {
     Q_OBJECT
 public:
     explicit DetailsWindow(QWidget *parent = nullptr);
 
-    void setStatus(const Snapshot &snapshot, const Assessment &assessment,
-                   const Thresholds &thresholds, qint64 now);
-    // Other machines (the fleet view); the list is hidden while there are none.
+    void setStatus(const Snapshot &snapshot, const Assessment &assessment, const Thresholds &thresholds, qint64 now);
+    // Other machines; the list is hidden while there are none.
     void setHosts(const QList<HostStatus> &hosts);
-    const QTableWidget &hosts() const { return m_hosts; }
+    // Whether logind lets this user reboot.
+    void setRebootAvailable(bool available);
 
-    const QTableWidget &generations() const { return m_generations; }
-    const QTableWidget &inputs() const { return m_inputs; }
+    // For tests.
+    const MachineView &machine() const { return m_machine; }
+    QListWidget &machines() { return m_machines; }
+    QPushButton &rebootButton() { return m_reboot; }
+    QPushButton &refreshButton() { return m_refresh; }
+    QPushButton &settingsButton() { return m_settings; }
+
+Q_SIGNALS:
+    void rebootRequested();
+    void refreshRequested();
+    void settingsRequested();
 
 private:
-    void fillGenerations(const Snapshot &snapshot);
-    void fillInputs(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now);
+    void showChosen();
+    void updateRebootButton();
 
-    QLabel m_summary;
-    QLabel m_hostsTitle;
-    QTableWidget m_hosts;
-    QTableWidget m_generations;
-    QLabel m_lockPath;
-    QTableWidget m_inputs;
+    QListWidget m_machines;
+    MachineView m_machine;
+    QPushButton m_reboot;
+    QPushButton m_refresh;
+    QPushButton m_settings;
+
+    // What the view shows again when this machine is chosen.
+    Snapshot m_snapshot;
+    Assessment m_assessment;
+    Thresholds m_thresholds;
+    qint64 m_now = 0;
+    QList<HostStatus> m_hosts;
+    bool m_rebootAvailable = false;
 };

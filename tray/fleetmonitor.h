@@ -32,13 +32,14 @@ public:
 
     // Polls now and then every interval.
     void start();
+    // Asks every machine now (the details window's Refresh); a round still out is not doubled.
+    void poll();
     const QList<HostStatus> &hosts() const { return m_hosts; }
 
 Q_SIGNALS:
     void hostsChanged(const QList<HostStatus> &hosts);
 
 private:
-    void poll();
     void pollExporters();
     void pollPrometheus();
     void get(const QUrl &url, std::function<void(const QByteArray &body, const QString &error)> done);

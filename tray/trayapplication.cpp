@@ -165,8 +165,18 @@ void TrayApplication::onAction(const QString &key, const QString &action)
 
 DetailsWindow *TrayApplication::showDetails()
 {
-    if (!m_details)
+    if (!m_details) {
         m_details = new DetailsWindow;
+        m_details->setRebootAvailable(m_rebooter.isAvailable());
+        connect(&m_rebooter, &Rebooter::availabilityChanged, m_details, &DetailsWindow::setRebootAvailable);
+        connect(m_details, &DetailsWindow::rebootRequested, this, &TrayApplication::confirmReboot);
+        connect(m_details, &DetailsWindow::settingsRequested, this, &TrayApplication::showSettings);
+        connect(m_details, &DetailsWindow::refreshRequested, this, [this] {
+            m_monitor->requestRescan();
+            if (m_fleet)
+                m_fleet->poll();
+        });
+    }
     const qint64 time = now();
     const Thresholds thresholds = m_settings.thresholds();
     m_details->setStatus(m_monitor->snapshot(), Assessment::of(m_monitor->snapshot(), thresholds, time),
@@ -187,7 +197,7 @@ void TrayApplication::snooze(qint64 seconds)
 void TrayApplication::showSettings()
 {
     const QString lockPath = m_settings.lockPath();
-    SettingsDialog dialog(m_settings);
+    SettingsDialog dialog(m_settings, m_details && m_details->isVisible() ? m_details.data() : nullptr);
     if (dialog.exec() != QDialog::Accepted)
         return;
     restartFleet();
@@ -199,7 +209,9 @@ void TrayApplication::showSettings()
 
 void TrayApplication::confirmReboot()
 {
-    const auto answer = QMessageBox::question(nullptr, QStringLiteral("Reboot"),
+    // Over the details window when the question comes from there.
+    QWidget *parent = m_details && m_details->isVisible() ? m_details.data() : nullptr;
+    const auto answer = QMessageBox::question(parent, QStringLiteral("Reboot"),
                                               QStringLiteral("Reboot now to run the new generation?\n\n%1")
                                                   .arg(m_icon.toolTip()));
     if (answer == QMessageBox::Yes)

@@ -40,6 +40,7 @@ public:
     TrayIcon &icon() { return m_icon; }
     DetailsWindow *showDetails();
     NotificationPolicy &policy() { return m_policy; }
+    StatusMonitor &monitor() { return *m_monitor; }
 
 private:
     void restartMonitor();
