@@ -5,7 +5,11 @@
 #include "fleetmonitor.h"
 #include "goldenfixture.h"
 #include "prometheusprocess.h"
+#include "remotesnapshot.h"
 #include "requiredtool.h"
+#include "snapshotreader.h"
+#include "statusjson.h"
+#include "systemlayout.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -42,6 +46,7 @@ private Q_SLOTS:
     void unreachableExporterIsAnError();
     void combinedFindingsNameTheHost();
     void unknownSaysUnknown();
+    void remoteSnapshotReadsBackStatus();
 
 private:
     QList<HostStatus> poll(const FleetMonitor::Settings &settings);
@@ -95,6 +100,7 @@ void TestFleet::throughPrometheus()
     QVERIFY(healthy);
     QCOMPARE(healthy->assessment.level, Assessment::Level::Ok);
     QVERIFY2(healthy->summary.startsWith(QStringLiteral("generation 12 · nixpkgs ")), qPrintable(healthy->summary));
+    QVERIFY(!golden->snapshot);  // Prometheus' series say nothing of generations or inputs
 }
 
 void TestFleet::throughExporters()
@@ -109,6 +115,10 @@ void TestFleet::throughExporters()
     QCOMPARE(golden->host, QStringLiteral("127.0.0.1:%1").arg(m_golden.port()));
     QCOMPARE(codes(*golden), (QStringList{"nixpkgs-stale", "reboot-required"}));
     QCOMPARE(find(hosts, m_healthy.port())->assessment.level, Assessment::Level::Ok);
+    // Its generations and inputs too, for the details view.
+    QVERIFY(golden->snapshot);
+    QCOMPARE(golden->snapshot->generations.generations.size(), 3);
+    QCOMPARE(golden->snapshot->flake.lock.inputs.size(), 24);
 }
 
 void TestFleet::unreachableExporterIsAnError()
@@ -169,6 +179,43 @@ void TestFleet::unknownSaysUnknown()
     QCOMPARE(find(hosts, nothing.port())->summary, QStringLiteral("generation unknown · nixpkgs age unknown"));
     QVERIFY2(find(hosts, tested.port())->summary.startsWith(QStringLiteral("generation unknown (booted 12) · nixpkgs ")),
              qPrintable(find(hosts, tested.port())->summary));
+}
+
+void TestFleet::remoteSnapshotReadsBackStatus()
+{
+    // What the exporter writes into /status, read back: what the details view shows is as it was.
+    FixtureTree tree;
+    const GoldenFixture::StorePaths systems = GoldenFixture::build(tree);
+    tree.symlink(systems.generation47 + QStringLiteral("/specialisation/gaming"), systems.generation46);
+    ReadOptions read;
+    read.flake = true;
+    const Snapshot local = SnapshotReader::read(SystemLayout(tree.root()), read);
+    const qint64 now = GoldenFixture::Generation47Created + 3600;
+    const std::optional<Snapshot> remote =
+        RemoteSnapshot::fromStatusJson(StatusJson::toJson(local, Assessment::of(local, Thresholds(), now), now));
+    QVERIFY(remote);
+    QCOMPARE(remote->flakeStatus.ok, true);
+    QVERIFY(remote->flake == local.flake);
+    const GenerationState &theirs = remote->generations;
+    const GenerationState &ours = local.generations;
+    QVERIFY(theirs.generationsListed);
+    QCOMPARE(theirs.currentGeneration, ours.currentGeneration);
+    QCOMPARE(theirs.bootedGeneration, ours.bootedGeneration);
+    QCOMPARE(theirs.defaultGeneration, ours.defaultGeneration);
+    QCOMPARE(theirs.currentSystem->version, ours.currentSystem->version);
+    QCOMPARE(theirs.generations.size(), ours.generations.size());
+    for (qsizetype i = 0; i < ours.generations.size(); ++i) {
+        QCOMPARE(theirs.generations[i].number, ours.generations[i].number);
+        QCOMPARE(theirs.generations[i].created, ours.generations[i].created);
+        QCOMPARE(theirs.generations[i].system.version, ours.generations[i].system.version);
+        QCOMPARE(theirs.generations[i].system.kernelVersion, ours.generations[i].system.kernelVersion);
+        QCOMPARE(theirs.generations[i].system.specialisations, ours.generations[i].system.specialisations);
+    }
+    QCOMPARE(theirs.generations.last().system.specialisations, QStringList{QStringLiteral("gaming")});
+
+    // A document that is not an exporter's /status (no sources): nothing to show, rather than
+    // "no generations".
+    QVERIFY(!RemoteSnapshot::fromStatusJson(QJsonObject{{QStringLiteral("system"), QJsonObject{}}}));
 }
 
 QTEST_GUILESS_MAIN(TestFleet)

@@ -79,6 +79,7 @@ void saveScreenshot(QWidget &window, const QString &name)
 {
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTest::qWait(100);  // the layout's own requests, when what it shows just changed
     const QString directory = qEnvironmentVariable("NIXOS_SCREENSHOT_DIR", QStringLiteral(NIXOS_SCREENSHOT_DIR));
     QVERIFY(QDir().mkpath(directory));
     const QImage image = window.grab().toImage();
@@ -514,11 +515,22 @@ void TestTrayUi::fleetListAndSelection()
     QVERIFY2(details->machine().reasons().startsWith(QStringLiteral("• Reboot required: linux 6.12.41 → 6.12.52, initrd")),
              qPrintable(details->machine().reasons()));
     QVERIFY(details->machine().facts().startsWith(QStringLiteral("Generation 47 (booted 46)\nnixpkgs ")));
-    // (Generations and inputs are read on this machine only.)
-    QVERIFY(details->machine().generations().isHidden() && details->machine().inputs().isHidden());
+    // Its generations and inputs, from its /status, in the same tables.
+    QCOMPARE(details->machine().generations().rowCount(), 3);
+    QCOMPARE(details->machine().generations().item(0, 5)->text(), QStringLiteral("gaming, safe-mode"));
+    QCOMPARE(details->machine().inputs().item(0, MachineView::InputName)->text(), QStringLiteral("nixpkgs"));
+    QVERIFY(details->machine().inputs().item(0, MachineView::InputHealth)->text().startsWith(QStringLiteral("stale")));
+    // Not this machine: no Reboot.
     QVERIFY(details->rebootButton().isHidden());
+    // A machine whose exporter does not read its lock, and one that cannot be asked.
+    machines.setCurrentRow(int(names.indexOf(QStringLiteral("127.0.0.1:%1").arg(healthy.port()))));
+    QVERIFY2(details->machine().inputsNote().startsWith(QStringLiteral("The exporter on 127.0.0.1:%1 does not read its flake.lock")
+                                                            .arg(healthy.port())),
+             qPrintable(details->machine().inputsNote()));
+    QVERIFY(details->machine().inputs().isHidden());
     machines.setCurrentRow(goneRow);
     QCOMPARE(details->machine().verdict(), QStringLiteral("The state of %1 cannot be read.").arg(gone));
+    QVERIFY(details->machine().generations().isHidden() && details->machine().inputs().isHidden());
     machines.setCurrentRow(0);
     QCOMPARE(details->machine().verdict(), QStringLiteral("This machine needs a reboot and an update."));
     QVERIFY(!details->machine().generations().isHidden() && !details->machine().inputs().isHidden());

@@ -90,6 +90,9 @@ void DetailsWindow::setHosts(const QList<HostStatus> &hosts)
             row = i + 1;
     }
     m_machines.setCurrentRow(row);
+    // The list takes its room beside the details, not from them.
+    if (m_machines.isHidden() && !hosts.isEmpty())
+        resize(width() + m_machines.width() + layout()->spacing(), height());
     m_machines.setVisible(!hosts.isEmpty());
     showChosen();
 }
@@ -104,7 +107,7 @@ void DetailsWindow::showChosen()
 {
     const int row = m_machines.currentRow();
     if (row > 0 && row <= m_hosts.size())
-        m_machine.setHost(m_hosts[row - 1]);
+        m_machine.setHost(m_hosts[row - 1], m_thresholds, m_now);
     else
         m_machine.setStatus(m_snapshot, m_assessment, m_thresholds, m_now);
     updateRebootButton();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "fleetmonitor.h"
 
+#include "remotesnapshot.h"
 #include "safeurl.h"
 #include "statusjson.h"
 #include "statustext.h"
@@ -66,6 +67,7 @@ HostStatus fromStatusJson(const QString &host, const QJsonObject &status)
     parts << (nixpkgsAge.isNull() ? QStringLiteral("nixpkgs age unknown")
                                   : QStringLiteral("nixpkgs %1 old").arg(StatusText::age(nixpkgsAge.toInteger())));
     result.summary = parts.join(QStringLiteral(" · "));
+    result.snapshot = RemoteSnapshot::fromStatusJson(status);
     return result;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "assessment.h"
+#include "snapshot.h"
 
 #include <QList>
 #include <QMetaType>
@@ -13,6 +14,9 @@ struct HostStatus
     QString host;           // "web1:9971": the instance label or the exporter's address
     Assessment assessment;
     QString summary;        // one line: "generation 47 (booted 46) · nixpkgs 41 days old"
+    // Its generations and flake inputs, where its exporter's /status tells them (not through
+    // Prometheus, whose series do not).
+    std::optional<Snapshot> snapshot;
     bool operator==(const HostStatus &) const = default;
 };
 

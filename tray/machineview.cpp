@@ -88,6 +88,8 @@ void setupTable(QTableWidget &table, const QStringList &headers)
     table.setWordWrap(false);
     table.verticalHeader()->hide();
     table.verticalHeader()->setDefaultSectionSize(table.fontMetrics().height() + 8);
+    // Every column as wide as its contents, whatever is filled in later; the last one takes the rest.
+    table.horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table.horizontalHeader()->setStretchLastSection(true);
     table.horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     table.horizontalHeader()->setHighlightSections(false);
@@ -155,7 +157,9 @@ MachineView::MachineView(QWidget *parent) : QWidget(parent), m_actions(new QHBox
     m_facts.setWordWrap(true);
     setupTable(m_generations, {QStringLiteral("Generation"), QStringLiteral("State"), QStringLiteral("Built"),
                                QStringLiteral("NixOS"), QStringLiteral("Kernel"), QStringLiteral("Specialisations")});
-    m_generations.setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    // As tall as its rows (below), so no horizontal scroll bar may take their room: a column
+    // cut short has its whole text as a tooltip.
+    m_generations.setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setupNote(m_generationsNote);
     setupNote(m_elsewhere);
     setupTitle(m_systemTitle, QStringLiteral("System"));
@@ -241,20 +245,27 @@ void MachineView::setStatus(const Snapshot &snapshot, const Assessment &assessme
     }
     m_facts.setText(facts.join(QLatin1Char('\n')));
     fillGenerations(snapshot, now);
-    fillInputs(snapshot, thresholds, now);
+    fillInputs(snapshot, thresholds, now, {});
     showSections(true);
 }
 
-void MachineView::setHost(const HostStatus &host)
+void MachineView::setHost(const HostStatus &host, const Thresholds &thresholds, qint64 now)
 {
-    m_refill = [this, host] { setHost(host); };
+    m_refill = [this, host, thresholds, now] { setHost(host, thresholds, now); };
     setHeader(host.host, host.host, host.assessment);
     QStringList facts;
     for (const QString &part : host.summary.split(QStringLiteral(" · "), Qt::SkipEmptyParts))
         facts.append(sentence(part));
     m_facts.setText(facts.join(QLatin1Char('\n')));
-    m_elsewhere.setText(QStringLiteral("The tray reads generations and flake inputs on this machine only; "
-                                       "%1 reports its verdict and these lines.").arg(host.host));
+    if (host.snapshot) {
+        fillGenerations(*host.snapshot, now);
+        fillInputs(*host.snapshot, thresholds, now, host.host);
+        showSections(true);
+        return;
+    }
+    m_elsewhere.setText(QStringLiteral("%1's generations and flake inputs are not known here: Prometheus (or an "
+                                       "exporter older than its /status) tells only its verdict and these lines.")
+                            .arg(host.host));
     showSections(false);
 }
 
@@ -312,7 +323,6 @@ void MachineView::fillGenerations(const Snapshot &snapshot, qint64 now)
             }
         }
     }
-    m_generations.resizeColumnsToContents();
     // As tall as its rows, up to a few: the inputs below get the rest.
     const int rows = std::min<int>(m_generations.rowCount(), MaxGenerationRows);
     m_generations.setFixedHeight(m_generations.horizontalHeader()->sizeHint().height()
@@ -320,10 +330,13 @@ void MachineView::fillGenerations(const Snapshot &snapshot, qint64 now)
                                  + 2 * m_generations.frameWidth());
 }
 
-void MachineView::fillInputs(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now)
+void MachineView::fillInputs(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now, const QString &remote)
 {
     const QList<FlakeInput> &inputs = snapshot.flake.lock.inputs;
-    if (!snapshot.flakeStatus.enabled)
+    if (!snapshot.flakeStatus.enabled && !remote.isEmpty())
+        m_inputsNote.setText(QStringLiteral("The exporter on %1 does not read its flake.lock (--collector.flake). ").arg(remote)
+                             + labelSource(snapshot, now));
+    else if (!snapshot.flakeStatus.enabled)
         m_inputsNote.setText(QStringLiteral("No flake.lock in /run/current-system or /etc/nixos: this looks like a "
                                             "system built from channels. ")
                              + labelSource(snapshot, now));
@@ -395,5 +408,4 @@ void MachineView::fillInputs(const Snapshot &snapshot, const Thresholds &thresho
                 m_inputs.item(row, column)->setBackground(colour);
         }
     }
-    m_inputs.resizeColumnsToContents();
 }

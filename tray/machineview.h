@@ -28,7 +28,7 @@ public:
     // This machine, from its snapshot.
     void setStatus(const Snapshot &snapshot, const Assessment &assessment, const Thresholds &thresholds, qint64 now);
     // Another machine, from what its exporter or Prometheus says of it.
-    void setHost(const HostStatus &host);
+    void setHost(const HostStatus &host, const Thresholds &thresholds, qint64 now);
     // The header's right-hand side: buttons that act on the machine shown.
     QHBoxLayout *actions() const { return m_actions; }
 
@@ -54,7 +54,8 @@ protected:
 private:
     void setHeader(const QString &first, const QString &inside, const Assessment &assessment);
     void fillGenerations(const Snapshot &snapshot, qint64 now);
-    void fillInputs(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now);
+    // remote: the other machine's name; empty for this one.
+    void fillInputs(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now, const QString &remote);
     void updateIcon();
     // This machine's generations and inputs, or (another machine) a line that says why not.
     void showSections(bool local);
