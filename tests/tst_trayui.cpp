@@ -19,6 +19,7 @@
 #include <QDBusPendingCall>
 #include <QDBusVariant>
 #include <QImage>
+#include <QLabel>
 #include <QMessageBox>
 #include <QProcess>
 #include <QSignalSpy>
@@ -83,6 +84,14 @@ void saveScreenshot(QWidget &window, const QString &name)
     const QString directory = qEnvironmentVariable("NIXOS_SCREENSHOT_DIR", QStringLiteral(NIXOS_SCREENSHOT_DIR));
     QVERIFY(QDir().mkpath(directory));
     const QImage image = window.grab().toImage();
+    // Drawn at the screen's scale (twice the pixels under QT_SCALE_FACTOR=2), icons included:
+    // crisp, not blown up.
+    const qreal scale = window.devicePixelRatioF();
+    QCOMPARE(image.size(), window.size() * scale);
+    for (const QLabel *label : window.findChildren<QLabel *>()) {
+        if (!label->pixmap().isNull())
+            QCOMPARE(label->pixmap().devicePixelRatio(), scale);
+    }
     QSet<QRgb> colours;
     for (int y = 0; y < image.height(); y += 4) {
         for (int x = 0; x < image.width(); x += 4)
