@@ -3,6 +3,7 @@
 
 #include "systemlayout.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 
@@ -21,15 +22,49 @@ std::optional<int> generationNumber(const QString &linkName)
 
 namespace {
 
-Generation readGeneration(const SystemLayout &layout, int number, const QString &link,
-                          QStringList &problems)
+// The closure of the system at storePath (resolved: no link on the way), kept or read now.
+SystemClosure closureOf(const SystemLayout &layout, Cache &cache, const QString &storePath)
+{
+    const FileId directory = FileId::of(layout.hostPath(storePath));
+    const std::optional<Cache::Closure> kept = cache.closures.find(storePath);
+    if (kept && kept->directory == directory && directory != FileId())
+        return kept->system;
+    const SystemClosure system = SystemClosure::read(layout, storePath);
+    if (directory != FileId())
+        cache.closures.insert(storePath, {directory, system});
+    return system;
+}
+
+// The kept closure of the store path the link at linkHost names directly, as nix-env writes
+// generation links (system-N-link -> /nix/store/...-nixos-system-...): one readlink and one
+// stat instead of a walk through every component. Anything else takes the walk.
+std::optional<SystemClosure> keptClosureOfLink(const SystemLayout &layout, Cache &cache,
+                                               const QByteArray &linkHost)
+{
+    const std::optional<QString> target = SystemLayout::hostLinkTarget(linkHost);
+    if (!target || !target->startsWith(QLatin1Char('/')))
+        return std::nullopt;
+    const std::optional<Cache::Closure> kept = cache.closures.find(*target);
+    if (!kept || FileId::of(layout.hostPath(*target)) != kept->directory)
+        return std::nullopt;
+    return kept->system;
+}
+
+Generation readGeneration(const SystemLayout &layout, Cache &cache, int number,
+                          const QString &profilesHost, const QString &name, QStringList &problems)
 {
     Generation generation;
     generation.number = number;
-    generation.created = layout.linkMTime(link).value_or(0);
+    const QByteArray linkHost = QFile::encodeName(profilesHost + QLatin1Char('/') + name);
+    generation.created = SystemLayout::hostLinkMTime(linkHost).value_or(0);
+    if (const std::optional<SystemClosure> kept = keptClosureOfLink(layout, cache, linkHost)) {
+        generation.system = *kept;
+        return generation;
+    }
+    const QString link = SystemLayout::ProfilesDir + QLatin1Char('/') + name;
     QString error;
     if (const std::optional<QString> target = layout.resolve(link, &error))
-        generation.system = SystemClosure::read(layout, *target);
+        generation.system = closureOf(layout, cache, *target);
     else
         problems.append(QStringLiteral("%1: %2").arg(link, error));
     return generation;
@@ -37,8 +72,8 @@ Generation readGeneration(const SystemLayout &layout, int number, const QString 
 
 // The running or booted system, or nullopt (with the reason in problems) when the link is
 // missing or dangles.
-std::optional<SystemClosure> readSystemLink(const SystemLayout &layout, const QString &link,
-                                            QStringList &problems)
+std::optional<SystemClosure> readSystemLink(const SystemLayout &layout, Cache &cache,
+                                            const QString &link, QStringList &problems)
 {
     QString error;
     const std::optional<QString> target = layout.resolve(link, &error);
@@ -46,7 +81,7 @@ std::optional<SystemClosure> readSystemLink(const SystemLayout &layout, const QS
         problems.append(QStringLiteral("%1: %2").arg(link, error));
         return std::nullopt;
     }
-    return SystemClosure::read(layout, *target);
+    return closureOf(layout, cache, *target);
 }
 
 std::optional<int> generationWithStorePath(const QList<Generation> &generations,
@@ -64,24 +99,30 @@ std::optional<int> generationWithStorePath(const QList<Generation> &generations,
 
 GenerationState scan(const SystemLayout &layout)
 {
+    Cache none;
+    return scan(layout, none);
+}
+
+GenerationState scan(const SystemLayout &layout, Cache &cache)
+{
     GenerationState state;
     // A missing or unreadable profiles directory says nothing about how many generations
     // there are: unknown, not none.
     const std::optional<QString> profiles = layout.resolve(SystemLayout::ProfilesDir);
-    const QFileInfo profilesInfo(profiles ? layout.hostPath(*profiles) : QString());
+    const QString profilesHost = profiles ? layout.hostPath(*profiles) : QString();
+    const QFileInfo profilesInfo(profilesHost);
     state.generationsListed = profiles && profilesInfo.isDir() && profilesInfo.isReadable();
     if (!state.generationsListed)
         state.problems.append(QStringLiteral("%1: not a readable directory").arg(SystemLayout::ProfilesDir));
     for (const QString &name : layout.listDirectory(SystemLayout::ProfilesDir)) {
         if (const std::optional<int> number = generationNumber(name))
-            state.generations.append(readGeneration(
-                layout, *number, SystemLayout::ProfilesDir + QLatin1Char('/') + name, state.problems));
+            state.generations.append(readGeneration(layout, cache, *number, profilesHost, name, state.problems));
     }
     std::sort(state.generations.begin(), state.generations.end(),
               [](const Generation &a, const Generation &b) { return a.number < b.number; });
 
-    state.currentSystem = readSystemLink(layout, SystemLayout::CurrentSystem, state.problems);
-    state.bootedSystem = readSystemLink(layout, SystemLayout::BootedSystem, state.problems);
+    state.currentSystem = readSystemLink(layout, cache, SystemLayout::CurrentSystem, state.problems);
+    state.bootedSystem = readSystemLink(layout, cache, SystemLayout::BootedSystem, state.problems);
     if (state.currentSystem)
         state.currentGeneration = generationWithStorePath(state.generations, state.currentSystem->storePath);
     if (state.bootedSystem)
@@ -92,6 +133,7 @@ GenerationState scan(const SystemLayout &layout)
         state.defaultGeneration = generationNumber(QFileInfo(*profile).fileName());
     else
         state.problems.append(QStringLiteral("%1: not a readable link").arg(SystemLayout::SystemProfile));
+    cache.closures.endScan();
     return state;
 }
 

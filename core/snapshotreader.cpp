@@ -2,7 +2,6 @@
 #include "snapshotreader.h"
 
 #include "flakelocklocator.h"
-#include "generationscanner.h"
 #include "storestats.h"
 #include "systemlayout.h"
 
@@ -26,7 +25,8 @@ SourceStatus timed(Read read)
     return status;
 }
 
-QString readFlake(const SystemLayout &layout, const ReadOptions &options, FlakeState &state)
+QString readFlake(const SystemLayout &layout, const ReadOptions &options, FlakeState &state,
+                  std::optional<Cache::Lock> &kept)
 {
     state.lockPath = FlakeLockLocator::locate(layout, options.lockPath);
     if (state.lockPath.isEmpty())
@@ -36,10 +36,13 @@ QString readFlake(const SystemLayout &layout, const ReadOptions &options, FlakeS
     const std::optional<QByteArray> data = layout.readFile(state.lockPath, MaxLockBytes, &error);
     if (!data)
         return error;
-    std::optional<FlakeLock> lock = FlakeLock::parse(*data, &error);
-    if (!lock)
-        return QStringLiteral("%1: %2").arg(state.lockPath, error);
-    state.lock = std::move(*lock);
+    if (!kept || kept->bytes != *data) {
+        std::optional<FlakeLock> lock = FlakeLock::parse(*data, &error);
+        if (!lock)
+            return QStringLiteral("%1: %2").arg(state.lockPath, error);
+        kept = Cache::Lock{*data, std::move(*lock)};
+    }
+    state.lock = kept->lock;
     const QStringList releases = options.supportedReleases.isEmpty()
                                      ? FlakeHealth::supportedReleases(QDateTime::currentSecsSinceEpoch())
                                      : options.supportedReleases;
@@ -51,9 +54,16 @@ QString readFlake(const SystemLayout &layout, const ReadOptions &options, FlakeS
 
 Snapshot read(const SystemLayout &layout, const ReadOptions &options)
 {
+    Cache none;
+    return read(layout, options, none);
+}
+
+Snapshot read(const SystemLayout &layout, const ReadOptions &options, Cache &cache)
+{
+    const QMutexLocker locked(&cache.mutex);
     Snapshot snapshot;
     snapshot.generationStatus = timed([&] {
-        snapshot.generations = GenerationScanner::scan(layout);
+        snapshot.generations = GenerationScanner::scan(layout, cache.generations);
         // Without a running system there is nothing to report on; anything less (no booted
         // system, a dangling old generation) is reported in problems but is no failure.
         if (snapshot.generations.currentSystem)
@@ -67,7 +77,7 @@ Snapshot read(const SystemLayout &layout, const ReadOptions &options)
     });
     const bool skipFlake = options.lockOptional && FlakeLockLocator::locate(layout, options.lockPath).isEmpty();
     if (options.flake && !skipFlake)
-        snapshot.flakeStatus = timed([&] { return readFlake(layout, options, snapshot.flake); });
+        snapshot.flakeStatus = timed([&] { return readFlake(layout, options, snapshot.flake, cache.lock); });
     if (options.store)
         snapshot.storeStatus = timed([&] { return StoreStatsReader::read(layout, snapshot.store); });
     snapshot.collectedAt = QDateTime::currentMSecsSinceEpoch();

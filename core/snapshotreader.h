@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "generationscanner.h"
 #include "snapshot.h"
+
+#include <QMutex>
 
 class SystemLayout;
 
@@ -19,11 +22,31 @@ struct ReadOptions
     bool store = false;  // the Nix database's figures (StoreStatsReader)
 };
 
-// One full, synchronous read of the system. Blocking I/O: StatusMonitor runs it off the
-// thread that serves requests.
+// One synchronous read of the system. Blocking I/O: StatusMonitor runs it off the thread
+// that serves requests.
 namespace SnapshotReader {
 // Real locks are tens of kilobytes; anything this large is not a lock someone wrote.
 inline constexpr qint64 MaxLockBytes = 8 * 1024 * 1024;
 
+// What one read keeps for the next, so that a rescan reads only what changed: the systems'
+// closures by store path, and the last lock parsed with the bytes it was parsed from (the
+// bytes are compared, not the file's times, which a rewrite within one clock tick keeps).
+// A monitor reads first on the thread that starts it, then on its scan thread: read() holds
+// the mutex, so one read at a time uses the cache, whatever its thread.
+struct Cache
+{
+    struct Lock
+    {
+        QByteArray bytes;
+        FlakeLock lock;
+    };
+    QMutex mutex;
+    GenerationScanner::Cache generations;
+    std::optional<Lock> lock;
+};
+
+// A full read; nothing is kept.
 Snapshot read(const SystemLayout &layout, const ReadOptions &options);
+// Reads only what cache does not hold, and keeps what this read used for the next.
+Snapshot read(const SystemLayout &layout, const ReadOptions &options, Cache &cache);
 } // namespace SnapshotReader

@@ -4,11 +4,8 @@
 #include "flakelocklocator.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
-
-#include <sys/stat.h>
 
 Q_LOGGING_CATEGORY(lcMonitor, "nixos.core.monitor", QtInfoMsg)
 
@@ -29,7 +26,7 @@ StatusMonitor::StatusMonitor(const SystemLayout &layout, const Settings &setting
     connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, [this](const QString &path) {
         // The root's parent is watched only to see the root renamed away or replaced; its
         // other entries are none of our business.
-        if (path == m_rootParent && fileId(m_rootHost) == m_rootId)
+        if (path == m_rootParent && FileId::of(m_rootHost) == m_rootId)
             return;
         requestRescan();
     });
@@ -50,7 +47,7 @@ void StatusMonitor::start()
 {
     // The first read is synchronous, so whoever starts the monitor has a complete snapshot
     // before it serves anything; later reads happen on the scan thread.
-    applyScan(SnapshotReader::read(m_layout, scanOptions()));
+    applyScan(SnapshotReader::read(m_layout, scanOptions(), m_readCache));
     m_rescan.start();
     if (m_settings.read.store)
         m_storeRefresh.start();
@@ -71,7 +68,7 @@ void StatusMonitor::scanNow()
     }
     m_scanning = true;
     QMetaObject::invokeMethod(&m_scanContext, [this, options = scanOptions()] {
-        const Snapshot snapshot = SnapshotReader::read(m_layout, options);
+        const Snapshot snapshot = SnapshotReader::read(m_layout, options, m_readCache);
         QMetaObject::invokeMethod(this, [this, snapshot] { applyScan(snapshot); }, Qt::QueuedConnection);
     }, Qt::QueuedConnection);
 }
@@ -122,14 +119,6 @@ void StatusMonitor::applyScan(Snapshot snapshot)
         m_rescanPending = false;
         scanNow();
     }
-}
-
-StatusMonitor::FileId StatusMonitor::fileId(const QString &hostPath)
-{
-    struct stat info;
-    if (::stat(QFile::encodeName(hostPath).constData(), &info) != 0)
-        return {};
-    return {quint64(info.st_dev), quint64(info.st_ino)};
 }
 
 // The host path itself if it exists, else its nearest existing parent; "/" at worst.
@@ -190,7 +179,7 @@ void StatusMonitor::updateWatches()
     // come back (mv root root.old; mv root.new root).
     if (m_rootHost != QLatin1String("/")) {
         m_rootParent = QFileInfo(m_rootHost).path();
-        m_rootId = fileId(m_rootHost);
+        m_rootId = FileId::of(m_rootHost);
         wanted.append(existingAncestor(m_rootParent));
     }
     wanted.removeDuplicates();
@@ -198,7 +187,7 @@ void StatusMonitor::updateWatches()
     // Re-arm: drop watches that are no longer wanted (a parent watched while a directory was
     // missing) or whose path now names another file than the watch follows. A few stat calls.
     for (const QString &path : m_watcher.directories() + m_watcher.files()) {
-        if (!wanted.contains(path) || fileId(path) != m_watched.value(path)) {
+        if (!wanted.contains(path) || FileId::of(path) != m_watched.value(path)) {
             m_watcher.removePath(path);
             m_watched.remove(path);
         }
@@ -210,7 +199,7 @@ void StatusMonitor::updateWatches()
             continue;
         // The identity before the watch: if the path is replaced in between, the next scan
         // sees a mismatch and watches it again.
-        const FileId id = fileId(path);
+        const FileId id = FileId::of(path);
         if (id != FileId() && m_watcher.addPath(path)) {
             m_watched.insert(path, id);
             added = true;

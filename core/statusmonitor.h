@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "fileid.h"
 #include "snapshot.h"
 #include "snapshotreader.h"
 #include "systemlayout.h"
@@ -60,17 +61,6 @@ private:
     QString watchablePath(QString systemPath) const;
     ReadOptions scanOptions();
 
-    // The file (device and inode) a watched path named when its watch was added. inotify
-    // watches an inode, not a name: a directory deleted or renamed and made again is a new
-    // inode the old watch never sees.
-    struct FileId
-    {
-        quint64 device = 0;
-        quint64 inode = 0;
-        bool operator==(const FileId &) const = default;
-    };
-    static FileId fileId(const QString &hostPath);
-
     const SystemLayout m_layout;
     const Settings m_settings;
     Snapshot m_snapshot;
@@ -81,9 +71,14 @@ private:
     bool m_storeDue = true;  // the next scan reads the store too
     QThread m_scanThread;
     QObject m_scanContext;  // lives in m_scanThread; scans are queued to it
+    // What a scan keeps for the next (closures by store path, the parsed lock): a rescan with
+    // nothing new reads only links and a few stamps. Used by one scan at a time (its mutex).
+    SnapshotReader::Cache m_readCache;
     bool m_scanning = false;
     bool m_rescanPending = false;
-    QHash<QString, FileId> m_watched;  // host path -> the file it named when watched
+    // Host path -> the file it named when its watch was added. inotify watches an inode, not a
+    // name: a directory deleted or renamed and made again is a new inode the old watch never sees.
+    QHash<QString, FileId> m_watched;
     const QString m_rootHost;          // the layout's root on this machine
     QString m_rootParent;              // its parent, watched for the root's renames
     FileId m_rootId;                   // the root when the watches were last armed

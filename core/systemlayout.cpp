@@ -15,16 +15,16 @@ namespace {
 constexpr int MaxSymlinkHops = 40;
 
 QString errnoText(int error) { return QString::fromLocal8Bit(std::strerror(error)); }
-
-std::optional<QString> readLinkTarget(const QByteArray &hostPath)
-{
-    QByteArray buffer(4096, Qt::Uninitialized);
-    const ssize_t length = ::readlink(hostPath.constData(), buffer.data(), buffer.size());
-    if (length < 0 || length >= buffer.size())
-        return std::nullopt;
-    return QFile::decodeName(buffer.left(length));
-}
 } // namespace
+
+std::optional<QString> SystemLayout::hostLinkTarget(const QByteArray &hostPath)
+{
+    char buffer[4096];
+    const ssize_t length = ::readlink(hostPath.constData(), buffer, sizeof buffer);
+    if (length < 0 || length >= ssize_t(sizeof buffer))
+        return std::nullopt;
+    return QFile::decodeName(QByteArray::fromRawData(buffer, length));
+}
 
 SystemLayout::SystemLayout(const QString &root)
     : m_root(QDir::cleanPath(QDir(root).absolutePath()))
@@ -75,7 +75,7 @@ std::optional<QString> SystemLayout::resolve(const QString &systemPath, QString 
         }
         if (!S_ISLNK(info.st_mode))
             continue;
-        const std::optional<QString> target = readLinkTarget(host);
+        const std::optional<QString> target = hostLinkTarget(host);
         if (!target || ++hops > MaxSymlinkHops) {
             if (error)
                 *error = target ? QStringLiteral("%1: too many levels of symbolic links").arg(current)
@@ -103,7 +103,7 @@ std::optional<QByteArray> SystemLayout::hostPathOfLink(const QString &systemPath
 std::optional<QString> SystemLayout::linkTarget(const QString &systemPath) const
 {
     const std::optional<QByteArray> host = hostPathOfLink(systemPath);
-    return host ? readLinkTarget(*host) : std::nullopt;
+    return host ? hostLinkTarget(*host) : std::nullopt;
 }
 
 std::optional<QByteArray> SystemLayout::readFile(const QString &systemPath, qint64 maxBytes,
@@ -151,13 +151,10 @@ QStringList SystemLayout::listDirectory(const QString &systemPath) const
                    QDir::Name);
 }
 
-std::optional<qint64> SystemLayout::linkMTime(const QString &systemPath) const
+std::optional<qint64> SystemLayout::hostLinkMTime(const QByteArray &hostPath)
 {
-    const std::optional<QByteArray> host = hostPathOfLink(systemPath);
-    if (!host)
-        return std::nullopt;
     struct stat status;
-    if (::lstat(host->constData(), &status) != 0)
+    if (::lstat(hostPath.constData(), &status) != 0)
         return std::nullopt;
     return qint64(status.st_mtim.tv_sec);
 }

@@ -41,8 +41,11 @@ public:
     // Names in a (resolved) directory, sorted; empty when it is missing or unreadable.
     QStringList listDirectory(const QString &systemPath) const;
 
-    // Modification time of the path itself, without following a final symlink (lstat).
-    std::optional<qint64> linkMTime(const QString &systemPath) const;
+    // On a host path, nothing resolved (for callers that resolved a directory once for many
+    // links, as the generation scan does): the target written in a link, and the modification
+    // time of the path itself, a final symlink not followed (lstat).
+    static std::optional<QString> hostLinkTarget(const QByteArray &hostPath);
+    static std::optional<qint64> hostLinkMTime(const QByteArray &hostPath);
 
 private:
     std::optional<QByteArray> hostPathOfLink(const QString &systemPath) const;

@@ -3,7 +3,8 @@
 # The benchmarks (README.md, Benchmarks; results in bench/RESULTS.md): builds Release, then in one run measures /metrics of
 # nixos-exporter on the demo root next to node_exporter (textfile collector serving the same
 # exposition) and nginx (the same bytes as a static file), the first scrape after start,
-# freshness after a switch, the scale fixture (1,000 generations, 500-node lock), callgrind
+# freshness after a switch, the scale fixture (1,000 generations, 500-node lock: a full read
+# and the monitor's rescans against it), callgrind
 # instruction counts per render, and a soak. Prints a table (also in $BENCH_WORK/results.md).
 # Usage: bench.sh [--quick]   (--quick: 3 s runs and a 30 s soak, for development)
 set -euo pipefail
@@ -17,7 +18,7 @@ build=${BENCH_BUILD:-/tmp/nixos-status-bench}
 work=${BENCH_WORK:-/tmp/nixos-status-bench-work}
 [ -f "$build/build.ninja" ] || cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DNIXOS_STATUS_BUILD_TESTS=OFF -DNIXOS_STATUS_BUILD_TRAY=OFF -DNIXOS_STATUS_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" --target nixos-exporter bench_scale >/dev/null
+cmake --build "$build" --target nixos-exporter bench_scale bench_rescan >/dev/null
 exporter=$build/app/nixos-exporter
 probe=$src/bench/httpprobe.py
 
@@ -125,6 +126,7 @@ fresh_all=${fresh[*]}
 "$build/bench/bench_scale" "$work/scale" --reads 5 --renders 1000 >"$work/logs/scale.log"
 "$build/bench/bench_scale" "$work/scale" --reads 1 --renders 200 --gzip >>"$work/logs/scale.log"
 "$build/bench/bench_scale" "$work/demo" --reads 5 --renders 1000 >>"$work/logs/demo-render.log"
+"$build/bench/bench_rescan" "$work/scale" --runs 10 >"$work/logs/rescan.log"
 "$exporter" --root "$work/scale" --collector.flake --listen=127.0.0.1:$port_scale 2>/dev/null &
 pid_scale=$!; pids+=($pid_scale)
 wait_http $port_scale
@@ -187,6 +189,8 @@ field() { cut -d' ' -f"$2" <<<"${r[$1]}"; }
   echo
   echo "Scale (1,000 generations, 500-node lock), in process:"
   sed 's/^/    /' "$work/logs/scale.log"
+  echo "Rescans of the scale root with the monitor's cache (cold: a full read; cold_over_this: the ratio of medians):"
+  sed 's/^/    /' "$work/logs/rescan.log"
   echo "Demo root, in process:"
   sed 's/^/    /' "$work/logs/demo-render.log"
   echo "Callgrind, demo root: first render $ir_first instructions; per render over 1,000 renders $ir_per"

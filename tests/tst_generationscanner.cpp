@@ -4,6 +4,7 @@
 #include "rebootcheck.h"
 #include "systemlayout.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTest>
 
@@ -41,6 +42,10 @@ private Q_SLOTS:
     void danglingCurrentSystem();
     void unreadableVersionFile();
     void emptyRoot();
+    void rescanReadsOnlyNewGenerations();
+    void rescanMatchesFullReadAfterChanges_data();
+    void rescanMatchesFullReadAfterChanges();
+    void forgottenStorePathIsReadAgain();
 };
 
 void TestGenerationScanner::generationNumbers_data()
@@ -273,6 +278,137 @@ void TestGenerationScanner::emptyRoot()
     QVERIFY(!state.currentSystem);
     QVERIFY(!state.defaultGeneration);
     QCOMPARE(state.problems.size(), 4);  // profiles directory, current, booted, profile
+}
+
+void TestGenerationScanner::rescanReadsOnlyNewGenerations()
+{
+    FixtureTree tree;
+    const QString s1 = tree.addSystem(spec("host", "6.6.1", "24.11.20241101.1111111"));
+    const QString s2 = tree.addSystem(spec("host", "6.6.1", "24.11.20241115.2222222"));
+    tree.addGeneration(1, s1, T0);
+    tree.addGeneration(2, s2, T0 + Day);
+    tree.setDefaultGeneration(2);
+    tree.setCurrentSystem(s2);
+    tree.setBootedSystem(s1);
+    const SystemLayout layout(tree.root());
+    GenerationScanner::Cache cache;
+    const GenerationState first = GenerationScanner::scan(layout, cache);
+    QCOMPARE(first, GenerationScanner::scan(layout));
+
+    // Store paths never change, so what the first scan read from them is not read again:
+    // with their files gone, the rescan still knows them, and reads the new generation.
+    for (const QString &system : {s1, s2}) {
+        for (const char *file : {"/nixos-version", "/init-interface-version", "/kernel-modules", "/kernel"})
+            QVERIFY(QFile::remove(tree.hostPath(system + QLatin1String(file))));
+    }
+    const QString s3 = tree.addSystem(spec("host", "6.6.5", "24.11.20241201.3333333"));
+    tree.addGeneration(3, s3, T0 + 2 * Day);
+    tree.setDefaultGeneration(3);
+    tree.setCurrentSystem(s3);
+    const GenerationState rescan = GenerationScanner::scan(layout, cache);
+    QVERIFY2(rescan.problems.isEmpty(), qPrintable(rescan.problems.join('\n')));
+    QCOMPARE(rescan.generations.size(), 3);
+    QCOMPARE(rescan.generations[0], first.generations[0]);
+    QCOMPARE(rescan.generations[1], first.generations[1]);
+    QCOMPARE(rescan.generations[2].system.version.nixpkgsRevision, QStringLiteral("3333333"));
+    QCOMPARE(rescan.generations[2].system.kernelVersion, QStringLiteral("6.6.5"));
+    QCOMPARE(rescan.currentGeneration, std::optional<int>(3));
+    QCOMPARE(rescan.bootedGeneration, std::optional<int>(1));
+    QCOMPARE(*rescan.bootedSystem, first.generations[0].system);
+
+    // A full read sees the files gone: the rescan did not read them again.
+    const GenerationState full = GenerationScanner::scan(layout);
+    QVERIFY(full.generations[0].system.version.label.isEmpty());
+    QVERIFY(full.generations[1].system.kernelVersion.isEmpty());
+    QCOMPARE(full.generations[2], rescan.generations[2]);
+}
+
+// A rescan after each change sees what a full read sees: links replaced, removed or made
+// dangling, store paths deleted or made again.
+void TestGenerationScanner::rescanMatchesFullReadAfterChanges_data()
+{
+    QTest::addColumn<int>("change");
+    QTest::newRow("nothing") << 0;
+    QTest::newRow("generation removed") << 1;
+    QTest::newRow("generation relinked to another system") << 2;
+    QTest::newRow("store path deleted: dangling generation") << 3;
+    QTest::newRow("store path deleted and made again") << 4;
+    QTest::newRow("running system switched back") << 5;
+    QTest::newRow("profiles directory gone") << 6;
+}
+
+void TestGenerationScanner::rescanMatchesFullReadAfterChanges()
+{
+    QFETCH(int, change);
+    FixtureTree tree;
+    const QString s1 = tree.addSystem(spec("host", "6.6.1", "24.11.20241101.1111111"));
+    const QString s2 = tree.addSystem(spec("host", "6.6.5", "24.11.20241115.2222222"));
+    tree.addGeneration(1, s1, T0);
+    tree.addGeneration(2, s2, T0 + Day);
+    tree.setDefaultGeneration(2);
+    tree.setCurrentSystem(s2);
+    tree.setBootedSystem(s2);
+    const SystemLayout layout(tree.root());
+    GenerationScanner::Cache cache;
+    GenerationScanner::scan(layout, cache);
+
+    const QString link1 = QStringLiteral("/nix/var/nix/profiles/system-1-link");
+    switch (change) {
+    case 1:
+        QVERIFY(QFile::remove(tree.hostPath(link1)));
+        break;
+    case 2:
+        tree.addGeneration(1, s2, T0);
+        break;
+    case 3:
+        QVERIFY(QDir(tree.hostPath(s1)).removeRecursively());
+        break;
+    case 4: {
+        // Another build of the same path, in a new directory (made while the old one still
+        // exists, so that it cannot get the old one's inode).
+        QVERIFY(QDir().rename(tree.hostPath(s1), tree.hostPath(s1 + QStringLiteral("-old"))));
+        FixtureTree::SystemSpec rebuilt = spec("host", "6.6.1", "24.11.20241101.1111111");
+        rebuilt.initInterfaceVersion = QStringLiteral("systemd 3");
+        QCOMPARE(tree.addSystem(rebuilt), s1);
+        QVERIFY(QDir(tree.hostPath(s1 + QStringLiteral("-old"))).removeRecursively());
+        break;
+    }
+    case 5:
+        tree.setCurrentSystem(s1);
+        break;
+    case 6:
+        QVERIFY(QDir(tree.hostPath(SystemLayout::ProfilesDir)).removeRecursively());
+        break;
+    }
+    const GenerationState rescan = GenerationScanner::scan(layout, cache);
+    QCOMPARE(rescan, GenerationScanner::scan(layout));
+    // Twice: what the first rescan kept is right too.
+    QCOMPARE(GenerationScanner::scan(layout, cache), rescan);
+}
+
+void TestGenerationScanner::forgottenStorePathIsReadAgain()
+{
+    // What no generation, running or booted system points at any more is dropped at the next
+    // scan: a path named again later is read again (here with contents a store path would
+    // never change to, to see that it was).
+    FixtureTree tree;
+    const QString s1 = tree.addSystem(spec("host", "6.6.1", "24.11.20241101.1111111"));
+    const QString s2 = tree.addSystem(spec("host", "6.6.1", "24.11.20241115.2222222"));
+    tree.addGeneration(1, s1, T0);
+    tree.setCurrentSystem(s1);
+    const SystemLayout layout(tree.root());
+    GenerationScanner::Cache cache;
+    QCOMPARE(GenerationScanner::scan(layout, cache).generations[0].system.version.nixpkgsRevision, QStringLiteral("1111111"));
+
+    tree.addGeneration(1, s2, T0);
+    tree.setCurrentSystem(s2);
+    QCOMPARE(GenerationScanner::scan(layout, cache).currentGeneration, std::optional<int>(1));
+    tree.writeFile(s1 + QStringLiteral("/nixos-version"), "24.11.20241101.9999999");
+    tree.addGeneration(1, s1, T0);
+    tree.setCurrentSystem(s1);
+    const GenerationState again = GenerationScanner::scan(layout, cache);
+    QCOMPARE(again.generations[0].system.version.nixpkgsRevision, QStringLiteral("9999999"));
+    QCOMPARE(again.currentSystem->version.nixpkgsRevision, QStringLiteral("9999999"));
 }
 
 QTEST_GUILESS_MAIN(TestGenerationScanner)

@@ -7,6 +7,9 @@
 #include <QFile>
 #include <QTest>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 namespace {
 const QByteArray SmallLock = R"({
   "nodes": {
@@ -56,6 +59,7 @@ private Q_SLOTS:
     void brokenLockFailsOnlyTheFlakeSource();
     void hugeLockIsRefused();
     void noRunningSystemFailsGenerationSource();
+    void rescanSeesEveryLockChange();
 };
 
 void TestSnapshotReader::flakeDisabledReadsNoLock()
@@ -175,6 +179,43 @@ void TestSnapshotReader::noRunningSystemFailsGenerationSource()
     QVERIFY(!snapshot.generationStatus.ok);
     QVERIFY2(snapshot.generationStatus.error.startsWith(QLatin1String("/run/current-system: ")),
              qPrintable(snapshot.generationStatus.error));
+}
+
+void TestSnapshotReader::rescanSeesEveryLockChange()
+{
+    // The cache keeps the parsed lock with its bytes: a lock rewritten in place with as many
+    // bytes and its old modification time (a stamp of size, times and inode could miss it),
+    // broken, or gone, is seen by the next read.
+    FixtureTree tree;
+    addRunningSystem(tree);
+    const QString lockPath = QStringLiteral("/etc/nixos/flake.lock");
+    tree.writeFile(lockPath, SmallLock);
+    const SystemLayout layout(tree.root());
+    SnapshotReader::Cache cache;
+    const auto lastModified = [&] {
+        const Snapshot snapshot = SnapshotReader::read(layout, withFlake(), cache);
+        return snapshot.flakeStatus.ok ? snapshot.flake.lock.inputs.value(0).lastModified : std::nullopt;
+    };
+    QCOMPARE(lastModified(), std::optional<qint64>(1733000000));
+    QCOMPARE(lastModified(), std::optional<qint64>(1733000000));
+
+    const QByteArray host = QFile::encodeName(tree.hostPath(lockPath));
+    struct stat before;
+    QVERIFY(::stat(host.constData(), &before) == 0);
+    QFile lock(tree.hostPath(lockPath));
+    QVERIFY(lock.open(QIODevice::ReadWrite));
+    QVERIFY(lock.write(QByteArray(SmallLock).replace("1733000000", "1733000999")) == SmallLock.size());
+    lock.close();
+    const struct timespec times[2] = {before.st_atim, before.st_mtim};
+    QVERIFY(::utimensat(AT_FDCWD, host.constData(), times, 0) == 0);
+    QCOMPARE(lastModified(), std::optional<qint64>(1733000999));
+
+    tree.writeFile(lockPath, "{\"nodes\": 42");
+    QCOMPARE(lastModified(), std::nullopt);
+    tree.writeFile(lockPath, SmallLock);
+    QCOMPARE(lastModified(), std::optional<qint64>(1733000000));
+    QVERIFY(QFile::remove(tree.hostPath(lockPath)));
+    QCOMPARE(lastModified(), std::nullopt);
 }
 
 QTEST_GUILESS_MAIN(TestSnapshotReader)
