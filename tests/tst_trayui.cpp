@@ -43,12 +43,15 @@ Snapshot readTree(const FixtureTree &tree, const QStringList &supportedReleases 
     return SnapshotReader::read(SystemLayout(tree.root()), read);
 }
 
-// Answers the next question box (the reboot's confirmation) once it is up.
-void answerNextQuestion(QMessageBox::StandardButton answer)
+// Answers the next question box (the reboot's confirmation) once it is up; *asked is what it said.
+void answerNextQuestion(QMessageBox::StandardButton answer, QString *asked = nullptr)
 {
-    QTimer::singleShot(0, qApp, [answer] {
+    QTimer::singleShot(0, qApp, [answer, asked] {
         QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
-        qobject_cast<QMessageBox *>(QApplication::activeModalWidget())->button(answer)->click();
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (asked)
+            *asked = box->text() + QLatin1Char('\n') + box->informativeText();
+        box->button(answer)->click();
     });
 }
 
@@ -428,9 +431,13 @@ void TestTrayUi::rebootButtonFollowsLogind()
     QVERIFY(QTest::qWaitForWindowExposed(details));
     QTRY_VERIFY(!details->rebootButton().isHidden());
 
-    // "No" first: nothing happens.
-    answerNextQuestion(QMessageBox::No);
+    // "Not now" first: nothing happens. The question says what the reboot brings.
+    QString asked;
+    answerNextQuestion(QMessageBox::No, &asked);
     details->rebootButton().click();
+    QCOMPARE(asked.replace(QChar::Nbsp, QLatin1Char(' ')),
+             QStringLiteral("Reboot this machine now?\nIt will start linux 6.12.41 → 6.12.52, initrd.\n\n"
+                            "Open programs will be closed."));
     QTest::qWait(300);
     QVERIFY(logind.calls(QStringLiteral("Reboot")).isEmpty());
     // "Yes": logind is asked, interactively (polkit may ask for a password).

@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QDateTime>
 #include <QLoggingCategory>
+#include <QAbstractButton>
 #include <QMessageBox>
 
 Q_LOGGING_CATEGORY(lcTray, "nixos.tray", QtInfoMsg)
@@ -209,11 +210,26 @@ void TrayApplication::showSettings()
 
 void TrayApplication::confirmReboot()
 {
+    // What the reboot brings, in the finding's words ("reboot required: linux 6.12.41 → 6.12.52, initrd").
+    QString brings;
+    for (const Assessment::Finding &finding : Assessment::of(m_monitor->snapshot(), m_settings.thresholds(), now()).findings) {
+        if (finding.code != QLatin1String("reboot-required"))
+            continue;
+        // Each change in one piece ("linux 6.12.41 → 6.12.52"), however narrow the box: the
+        // lines break only between them.
+        QStringList changes = finding.message.section(QStringLiteral(": "), 1).split(QStringLiteral(", "));
+        for (QString &change : changes)
+            change.replace(QLatin1Char(' '), QChar::Nbsp);
+        brings = changes.join(QStringLiteral(", "));
+    }
     // Over the details window when the question comes from there.
-    QWidget *parent = m_details && m_details->isVisible() ? m_details.data() : nullptr;
-    const auto answer = QMessageBox::question(parent, QStringLiteral("Reboot"),
-                                              QStringLiteral("Reboot now to run the new generation?\n\n%1")
-                                                  .arg(m_icon.toolTip()));
-    if (answer == QMessageBox::Yes)
+    QMessageBox question(QMessageBox::Question, QStringLiteral("Reboot"), QStringLiteral("Reboot this machine now?"),
+                         QMessageBox::Yes | QMessageBox::No, m_details && m_details->isVisible() ? m_details.data() : nullptr);
+    question.setInformativeText(brings.isEmpty() ? QStringLiteral("Open programs will be closed.")
+                                                 : QStringLiteral("It will start %1.\n\nOpen programs will be closed.").arg(brings));
+    question.button(QMessageBox::Yes)->setText(QStringLiteral("Reboot"));
+    question.button(QMessageBox::No)->setText(QStringLiteral("Not now"));
+    question.setDefaultButton(QMessageBox::No);
+    if (question.exec() == QMessageBox::Yes)
         m_rebooter.reboot();
 }
