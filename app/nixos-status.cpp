@@ -125,6 +125,7 @@ int main(int argc, char *argv[])
         options.lockOptional = !parser.isSet(lockPath);
         options.lockPath = parser.value(lockPath);
         options.store = parser.isSet(store);
+        options.boot = true;
         // Reproducible means the release calendar of that day too.
         if (parser.isSet(now))
             options.supportedReleases = FlakeHealth::supportedReleases(time);

@@ -132,17 +132,6 @@ QString flakeReference(const QJsonObject &input)
     return url.isEmpty() ? type : url;
 }
 
-QString bytes(double size)
-{
-    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int unit = 0;
-    while (size >= 1024 && unit < 4) {
-        size /= 1024;
-        ++unit;
-    }
-    return QStringLiteral("%1 %2").arg(size, 0, 'f', unit == 0 ? 0 : 1).arg(QLatin1String(units[unit]));
-}
-
 // "12.3 GiB in 123456 paths, 17 GC roots", when the store was read (--store).
 void writeStore(Writer &out, const QJsonObject &status)
 {
@@ -154,11 +143,25 @@ void writeStore(Writer &out, const QJsonObject &status)
         return;
     }
     QString text = QStringLiteral("%1 in %2 paths")
-                       .arg(bytes(store[QStringLiteral("size_bytes")].toDouble()))
+                       .arg(StatusText::bytes(store[QStringLiteral("size_bytes")].toDouble()))
                        .arg(store[QStringLiteral("path_count")].toInteger());
     if (!store[QStringLiteral("gc_roots")].isNull())
         text += QStringLiteral(", %1 GC roots").arg(store[QStringLiteral("gc_roots")].toInteger());
     out.field(QStringLiteral("store"), text);
+}
+
+// "/boot: 86 MiB free, room for 2 more kernels", when the boot source is on.
+void writeBoot(Writer &out, const QJsonObject &status)
+{
+    const QJsonValue boot = status[QStringLiteral("boot")];
+    if (!boot.isObject() || boot[QStringLiteral("path")].isNull())
+        return;  // not read, or no boot file system (a container)
+    const auto number = [&boot](const char *key) {
+        const QJsonValue value = boot[QLatin1String(key)];
+        return value.isNull() || value.isUndefined() ? std::nullopt : std::optional(value.toInteger());
+    };
+    out.field(QStringLiteral("boot"), StatusText::boot(boot[QStringLiteral("path")].toString(), number("free_bytes"),
+                                                       number("room_for_generations")));
 }
 
 void writeFlake(Writer &out, const QJsonObject &status)
@@ -213,6 +216,7 @@ QString render(const QJsonObject &status, bool colour)
     out.line();
     writeSystem(out, status);
     writeStore(out, status);
+    writeBoot(out, status);
     writeFlake(out, status);
     return out.text();
 }

@@ -64,6 +64,11 @@ Assessment Assessment::of(const Snapshot &snapshot, const Thresholds &thresholds
             add("nixpkgs-stale", Level::Attention, QStringLiteral("nixpkgs is %1 old").arg(StatusText::age(age)),
                 QString::number(*nixpkgs));
     }
+    // The next switch with a new kernel would fail to install the boot loader once /boot is
+    // full; warn while one or two more still fit.
+    const BootState &boot = snapshot.boot;
+    if (const std::optional<qint64> room = boot.roomForGenerations(); room && *room < thresholds.bootMinGenerations)
+        add("boot-full", Level::Attention, StatusText::boot(boot.path, boot.freeBytes, room), boot.path);
     return result;
 }
 

@@ -19,7 +19,8 @@ struct Assessment
     struct Finding
     {
         QString code;     // stable identifier: "reboot-required", "generation-stale",
-                          // "nixpkgs-stale", "nixpkgs-unmaintained", "source-failed"
+                          // "nixpkgs-stale", "nixpkgs-unmaintained", "source-failed",
+                          // "boot-full"
         Level level = Level::Attention;
         QString message;  // one line for people
         // The identity of the condition: equal across rescans and restarts while it is the

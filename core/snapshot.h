@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "bootstate.h"
 #include "flakehealth.h"
 #include "flakelock.h"
 #include "generationstate.h"
@@ -50,6 +51,11 @@ struct Snapshot
     // result to StatusMonitor::setUpgradeResult; scans carry it over.
     SourceStatus upgradeStatus;
     UpgradeState upgrade;
+
+    // The boot file system and NixOS's entries on it, read with every scan (a few stat calls
+    // and small files).
+    SourceStatus bootStatus;
+    BootState boot;
 
     // The nixpkgs commit time the system is on: the flake's "nixpkgs" input if known, else
     // the date in the running system's NixOS label.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "snapshotreader.h"
 
+#include "bootstate.h"
 #include "flakelocklocator.h"
 #include "storestats.h"
 #include "systemlayout.h"
@@ -80,6 +81,8 @@ Snapshot read(const SystemLayout &layout, const ReadOptions &options, Cache &cac
         snapshot.flakeStatus = timed([&] { return readFlake(layout, options, snapshot.flake, cache.lock); });
     if (options.store)
         snapshot.storeStatus = timed([&] { return StoreStatsReader::read(layout, snapshot.store); });
+    if (options.boot)
+        snapshot.bootStatus = timed([&] { return BootReader::read(layout, snapshot.generations, snapshot.boot); });
     snapshot.collectedAt = QDateTime::currentMSecsSinceEpoch();
     return snapshot;
 }

@@ -20,6 +20,7 @@ struct ReadOptions
     // Releases whose branches count as maintained; empty: NixOS's release calendar.
     QStringList supportedReleases;
     bool store = false;  // the Nix database's figures (StoreStatsReader)
+    bool boot = false;   // the boot file system and its entries (BootReader)
 };
 
 // One synchronous read of the system. Blocking I/O: StatusMonitor runs it off the thread

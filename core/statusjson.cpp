@@ -151,6 +151,24 @@ QJsonValue upgradeJson(const Snapshot &snapshot)
     };
 }
 
+QJsonValue bootJson(const Snapshot &snapshot)
+{
+    if (!snapshot.bootStatus.enabled)
+        return QJsonValue::Null;
+    const BootState &boot = snapshot.boot;
+    return QJsonObject{
+        {QStringLiteral("path"), text(boot.path)},
+        {QStringLiteral("loader"), text(boot.loader)},
+        {QStringLiteral("size_bytes"), optional(boot.sizeBytes)},
+        {QStringLiteral("free_bytes"), optional(boot.freeBytes)},
+        {QStringLiteral("entries"), optional(boot.entries)},
+        {QStringLiteral("entry_bytes"), optional(boot.entryBytes)},
+        {QStringLiteral("entries_unknown_reason"), text(boot.entriesUnknown)},
+        {QStringLiteral("generation_bytes"), optional(boot.generationBytes)},
+        {QStringLiteral("room_for_generations"), optional(boot.roomForGenerations())},
+    };
+}
+
 QJsonObject assessmentJson(const Assessment &assessment)
 {
     QJsonArray findings;
@@ -176,7 +194,8 @@ QJsonObject toJson(const Snapshot &snapshot, const Assessment &assessment, qint6
         {QStringLiteral("sources"), QJsonObject{{QStringLiteral("generation"), sourceJson(snapshot.generationStatus)},
                                                {QStringLiteral("flake"), sourceJson(snapshot.flakeStatus)},
                                                {QStringLiteral("store"), sourceJson(snapshot.storeStatus)},
-                                               {QStringLiteral("upgrade"), sourceJson(snapshot.upgradeStatus)}}},
+                                               {QStringLiteral("upgrade"), sourceJson(snapshot.upgradeStatus)},
+                                               {QStringLiteral("boot"), sourceJson(snapshot.bootStatus)}}},
         {QStringLiteral("system"), generationsJson(snapshot.generations, snapshot.generationStatus.ok, now)},
         {QStringLiteral("flake"), snapshot.flakeStatus.enabled
                                       ? QJsonValue(flakeJson(snapshot.flake, snapshot.flakeStatus.ok, now))
@@ -186,6 +205,7 @@ QJsonObject toJson(const Snapshot &snapshot, const Assessment &assessment, qint6
                      {QStringLiteral("age_seconds"), nixpkgs ? QJsonValue(now - *nixpkgs) : QJsonValue(QJsonValue::Null)}}},
         {QStringLiteral("store"), storeJson(snapshot)},
         {QStringLiteral("upgrade"), upgradeJson(snapshot)},
+        {QStringLiteral("boot"), bootJson(snapshot)},
     };
 }
 

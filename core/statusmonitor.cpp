@@ -107,6 +107,7 @@ void StatusMonitor::applyScan(Snapshot snapshot)
     previous.generationStatus.seconds = snapshot.generationStatus.seconds;
     previous.flakeStatus.seconds = snapshot.flakeStatus.seconds;
     previous.storeStatus.seconds = snapshot.storeStatus.seconds;
+    previous.bootStatus.seconds = snapshot.bootStatus.seconds;
     const bool changed = m_snapshot.collectedAt == 0 || !(previous == snapshot);
     m_snapshot = snapshot;
     updateWatches();

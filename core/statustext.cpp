@@ -42,6 +42,20 @@ bool toldByAges(const Assessment::Finding &finding)
     return finding.code == QLatin1String("generation-stale") || finding.code == QLatin1String("nixpkgs-stale");
 }
 
+// The lines also say how full /boot is.
+bool toldByLines(const Assessment::Finding &finding)
+{
+    return toldByAges(finding) || finding.code == QLatin1String("boot-full");
+}
+
+// Said only where there is a boot file system to speak of (not in a container).
+std::optional<QString> bootPart(const Snapshot &snapshot)
+{
+    if (!snapshot.bootStatus.ok || snapshot.boot.path.isEmpty())
+        return std::nullopt;
+    return boot(snapshot.boot.path, snapshot.boot.freeBytes, snapshot.boot.roomForGenerations());
+}
+
 } // namespace
 
 QString age(qint64 seconds)
@@ -51,6 +65,30 @@ QString age(qint64 seconds)
     if (seconds < 2 * 86400)
         return plural(seconds / 3600, "hour");
     return plural(seconds / 86400, "day");
+}
+
+QString bytes(double size)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int unit = 0;
+    while (size >= 1024 && unit < 4) {
+        size /= 1024;
+        ++unit;
+    }
+    const int decimals = unit > 0 && size < 10 ? 1 : 0;
+    return QStringLiteral("%1 %2").arg(size, 0, 'f', decimals).arg(QLatin1String(units[unit]));
+}
+
+QString boot(const QString &path, std::optional<qint64> freeBytes, std::optional<qint64> roomForGenerations)
+{
+    QString text = path + QStringLiteral(": ")
+                   + (freeBytes ? QStringLiteral("%1 free").arg(bytes(double(*freeBytes))) : QStringLiteral("free space unknown"));
+    if (roomForGenerations)
+        text += *roomForGenerations == 0 ? QStringLiteral(", no room for another kernel")
+                                         : QStringLiteral(", room for %1 more %2")
+                                               .arg(*roomForGenerations)
+                                               .arg(QLatin1String(*roomForGenerations == 1 ? "kernel" : "kernels"));
+    return text;
 }
 
 QString summary(const Snapshot &snapshot, const Assessment &assessment, qint64 now)
@@ -74,8 +112,10 @@ QStringList lines(const Snapshot &snapshot, const Assessment &assessment, qint64
     if (state.bootedGeneration && state.bootedGeneration != state.currentGeneration)
         result.append(QStringLiteral("booted generation %1").arg(*state.bootedGeneration));
     result.append(nixpkgsPart(snapshot, now));
+    if (const std::optional<QString> boot = bootPart(snapshot))
+        result.append(*boot);
     for (const Assessment::Finding &finding : assessment.findings) {
-        if (!toldByAges(finding))
+        if (!toldByLines(finding))
             result.append(finding.message);
     }
     return result;

@@ -10,4 +10,5 @@ struct Thresholds
     static constexpr qint64 Day = 24 * 3600;
     qint64 generationStaleSeconds = 7 * Day;  // current generation older than this
     qint64 nixpkgsStaleSeconds = 30 * Day;    // nixpkgs commit older than this
+    qint64 bootMinGenerations = 2;            // fewer new generations (kernel and initrd) fit on /boot
 };

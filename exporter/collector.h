@@ -42,5 +42,6 @@ QStringList names();
 void renderGeneration(const Snapshot &snapshot, qint64 now, const CollectorOptions &options, Exposition &out);
 void renderFlake(const Snapshot &snapshot, qint64 now, const CollectorOptions &options, Exposition &out);
 void renderStore(const Snapshot &snapshot, qint64 now, const CollectorOptions &options, Exposition &out);
+void renderBoot(const Snapshot &snapshot, qint64 now, const CollectorOptions &options, Exposition &out);
 void renderUpgrade(const Snapshot &snapshot, qint64 now, const CollectorOptions &options, Exposition &out);
 } // namespace Collectors

@@ -18,6 +18,9 @@ const QList<Collector> &all()
         {QStringLiteral("upgrade"), false,
          QStringLiteral("whether the followed channel has a newer nixpkgs; asks the network"),
          &Snapshot::upgradeStatus, &renderUpgrade},
+        {QStringLiteral("boot"), true,
+         QStringLiteral("the boot file system: NixOS's entries, free and total bytes, room for a new kernel"),
+         &Snapshot::bootStatus, &renderBoot},
     };
     return table;
 }

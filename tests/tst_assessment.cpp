@@ -63,6 +63,7 @@ private Q_SLOTS:
     void nextChangeIsTheNextThreshold();
     void unmaintainedNixpkgsBranch();
     void defaultsMatchThePlan();
+    void bootFullBelowTwoGenerations();
 };
 
 void TestAssessment::healthyIsOk()
@@ -174,6 +175,33 @@ void TestAssessment::defaultsMatchThePlan()
     // The plan's alert rules: generation older than 7 days, nixpkgs older than 30 days.
     QCOMPARE(Thresholds().generationStaleSeconds, 7 * 24 * 3600);
     QCOMPARE(Thresholds().nixpkgsStaleSeconds, 30 * 24 * 3600);
+}
+
+void TestAssessment::bootFullBelowTwoGenerations()
+{
+    constexpr qint64 MiB = 1024 * 1024;
+    Snapshot s = healthy();
+    s.bootStatus = {true, true, {}, 0.001};
+    s.boot.path = QStringLiteral("/boot");
+    s.boot.freeBytes = 86 * MiB;
+    s.boot.generationBytes = 43 * MiB;  // exactly two fit: no finding
+    QCOMPARE(Assessment::of(s, Thresholds(), Now).level, Assessment::Level::Ok);
+    s.boot.generationBytes = 43 * MiB + 1;
+    const Assessment one = Assessment::of(s, Thresholds(), Now);
+    QCOMPARE(one.level, Assessment::Level::Attention);
+    QCOMPARE(one.findings.size(), 1);
+    QCOMPARE(one.findings[0].code, QStringLiteral("boot-full"));
+    QCOMPARE(one.findings[0].message, QStringLiteral("/boot: 86 MiB free, room for 1 more kernel"));
+    // The same condition while the figures move: one notification, not one per scan.
+    s.boot.freeBytes = 40 * MiB;
+    const Assessment none = Assessment::of(s, Thresholds(), Now);
+    QCOMPARE(none.findings[0].message, QStringLiteral("/boot: 40 MiB free, no room for another kernel"));
+    QCOMPARE(none.findings[0].key, one.findings[0].key);
+    // Unknown free space or size of a generation, or a loader that copies nothing: silence.
+    s.boot.generationBytes = 0;
+    QVERIFY(Assessment::of(s, Thresholds(), Now).findings.isEmpty());
+    s.boot.generationBytes.reset();
+    QVERIFY(Assessment::of(s, Thresholds(), Now).findings.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestAssessment)

@@ -192,7 +192,8 @@ void TestExporterConfig::defaults()
     QCOMPARE(ListenAddress::join(config.listen), u":9971"_s);
     // Every registered collector has an entry, at its registered default.
     const QMap<QString, bool> expected{{u"generation"_s, true}, {u"flake"_s, false},
-                                       {u"store"_s, false}, {u"upgrade"_s, false}};
+                                       {u"store"_s, false}, {u"upgrade"_s, false},
+                                       {u"boot"_s, true}};
     QCOMPARE(config.collectors, expected);
     QCOMPARE(config.collectors.keys().size(), Collectors::names().size());
     QVERIFY(config.lockPath.isEmpty());

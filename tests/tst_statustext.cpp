@@ -19,6 +19,7 @@ private Q_SLOTS:
     void summaryOfTheGoldenFixture();
     void summaryWithoutBootedSystem();
     void unknownSaysUnknown();
+    void bootLine();
 };
 
 void TestStatusText::ages_data()
@@ -89,6 +90,30 @@ void TestStatusText::unknownSaysUnknown()
     const QStringList lines = StatusText::lines(snapshot, assessment, now);
     QCOMPARE(lines.value(0), QStringLiteral("generation unknown (running system unreadable)"));
     QCOMPARE(lines.value(1), QStringLiteral("nixpkgs age unknown"));
+}
+
+void TestStatusText::bootLine()
+{
+    constexpr qint64 MiB = 1024 * 1024;
+    QCOMPARE(StatusText::bytes(512), QStringLiteral("512 B"));
+    QCOMPARE(StatusText::bytes(86 * MiB), QStringLiteral("86 MiB"));
+    QCOMPARE(StatusText::bytes(1.5 * 1024 * MiB), QStringLiteral("1.5 GiB"));
+    QCOMPARE(StatusText::boot(QStringLiteral("/boot"), 86 * MiB, 2), QStringLiteral("/boot: 86 MiB free, room for 2 more kernels"));
+    QCOMPARE(StatusText::boot(QStringLiteral("/efi"), std::nullopt, std::nullopt), QStringLiteral("/efi: free space unknown"));
+
+    // In the lines after nixpkgs; the boot-full finding is not said twice.
+    QTemporaryDir empty;
+    Snapshot snapshot = SnapshotReader::read(SystemLayout(empty.path()), ReadOptions());
+    snapshot.bootStatus = {true, true, {}, 0.001};
+    snapshot.boot.path = QStringLiteral("/boot");
+    snapshot.boot.freeBytes = 86 * MiB;
+    snapshot.boot.generationBytes = 50 * MiB;
+    const qint64 now = 1'700'000'000;
+    const Assessment assessment = Assessment::of(snapshot, Thresholds(), now);
+    const QStringList lines = StatusText::lines(snapshot, assessment, now);
+    QCOMPARE(lines.count(QStringLiteral("/boot: 86 MiB free, room for 1 more kernel")), 1);
+    QCOMPARE(lines.indexOf(QStringLiteral("/boot: 86 MiB free, room for 1 more kernel")), lines.indexOf(QStringLiteral("nixpkgs age unknown")) + 1);
+    QVERIFY(StatusText::summary(snapshot, assessment, now).contains(QLatin1String("room for 1 more kernel")));
 }
 
 QTEST_GUILESS_MAIN(TestStatusText)

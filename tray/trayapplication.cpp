@@ -88,6 +88,7 @@ void TrayApplication::restartMonitor()
     StatusMonitor::Settings settings;
     settings.read.flake = true;
     settings.read.lockOptional = true;
+    settings.read.boot = true;
     settings.read.lockPath = m_settings.lockPath();
     settings.rescanIntervalMs = RescanIntervalMs;
     m_monitor = std::make_unique<StatusMonitor>(SystemLayout(m_options.root), settings);

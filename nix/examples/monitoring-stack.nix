@@ -45,6 +45,7 @@ in
       collectors = [
         "generation"
         "flake"
+        "boot"
       ];
       # The lock of the configuration's own flake: linked into each system as
       # /run/current-system/flake.lock, so the lock reported is the one the system was built

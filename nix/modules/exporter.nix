@@ -29,6 +29,7 @@ let
     flake = false;
     store = false;
     upgrade = false;
+    boot = true;
   };
 
   # One argument of a systemd command line: systemd expands % and $ and splits at blanks,
@@ -140,7 +141,7 @@ let
         collectors = mkOption {
           type = types.listOf (types.enum (lib.attrNames collectorDefaults));
           default = lib.attrNames (lib.filterAttrs (_: on: on) collectorDefaults);
-          defaultText = lib.literalExpression ''[ "generation" ]'';
+          defaultText = lib.literalExpression ''[ "boot" "generation" ]'';
           example = [
             "generation"
             "flake"
@@ -170,6 +171,25 @@ let
             Link the lock into the system closure as `$out/flake.lock`, so every generation
             carries the lock it was built from, and report `/run/current-system/flake.lock`.
             A switch then changes what is reported without restarting the exporter.
+          '';
+        };
+
+        boot.readAccess = mkOption {
+          type = types.bool;
+          default = false;
+          description = ''
+            Let the boot collector list the ESP. NixOS mounts it with `fmask=0077,dmask=0077`,
+            so the exporter's own user can only `statfs` it: it reports the free and total
+            bytes, and the entries and the bytes they take stay unknown. This option gives the
+            exporter `CAP_DAC_READ_SEARCH` as an ambient capability (and in its bounding set).
+
+            What it costs: the capability skips read and search permission checks on every
+            file, not only on the ESP. A compromised exporter (it answers the network) could
+            then read whatever its sandbox still shows, such as `/etc/ssh` host keys,
+            `/var/lib` and `/run/secrets`; `/home` and `/root` stay hidden (`ProtectHome`),
+            and nothing becomes writable. A narrower way is a mount option on the ESP:
+            `dmask=0022` lets everyone list it (the entries' files stay unreadable, which is
+            enough to count them but not to follow them to their kernels).
           '';
         };
 
@@ -296,9 +316,13 @@ in
       }
     ];
 
-    warnings = lib.optional (
-      cfg.flake.lockPath != null && !lib.elem "flake" cfg.collectors && !cfg.flake.linkIntoSystem
-    ) "services.prometheus.exporters.nixos.flake.lockPath is set but the flake collector is not in collectors.";
+    warnings =
+      lib.optional (
+        cfg.flake.lockPath != null && !lib.elem "flake" cfg.collectors && !cfg.flake.linkIntoSystem
+      ) "services.prometheus.exporters.nixos.flake.lockPath is set but the flake collector is not in collectors."
+      ++ lib.optional (
+        cfg.boot.readAccess && !lib.elem "boot" cfg.collectors
+      ) "services.prometheus.exporters.nixos.boot.readAccess grants CAP_DAC_READ_SEARCH but the boot collector is not in collectors.";
 
     system.extraSystemBuilderCmds = mkIf cfg.flake.linkIntoSystem ''
       ln -s ${cfg.flake.lockPath} $out/flake.lock
@@ -346,8 +370,10 @@ in
         DevicePolicy = "closed";
         DeviceAllow = [ "" ];
         NoNewPrivileges = true;
-        CapabilityBoundingSet = [ "" ];
-        AmbientCapabilities = [ "" ];
+        # boot.readAccess: reading an ESP mounted with dmask=0077. PrivateUsers maps root, who
+        # owns the ESP's files, so the capability applies to them inside the namespace.
+        CapabilityBoundingSet = if cfg.boot.readAccess then [ "CAP_DAC_READ_SEARCH" ] else [ "" ];
+        AmbientCapabilities = if cfg.boot.readAccess then [ "CAP_DAC_READ_SEARCH" ] else [ "" ];
         RestrictAddressFamilies = [
           "AF_INET"
           "AF_INET6"

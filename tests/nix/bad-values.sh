@@ -18,7 +18,7 @@ expect_refusal() {
 
 expect_refusal 'port = "x";' "services.prometheus.exporters.nixos.port' is not of type"
 expect_refusal 'port = 70000;' "services.prometheus.exporters.nixos.port' is not of type"
-expect_refusal 'collectors = [ "bogus" ];' 'is not of type `one of "flake", "generation"'
+expect_refusal 'collectors = [ "bogus" ];' 'is not of type `one of "boot", "flake", "generation"'
 expect_refusal 'collectors = "flake";' "services.prometheus.exporters.nixos.collectors' is not of type"
 expect_refusal 'listenAddress = 9971;' "services.prometheus.exporters.nixos.listenAddress' is not of type"
 expect_refusal 'flake.lockPath = "flake.lock";' "services.prometheus.exporters.nixos.flake.lockPath' is not of type"

@@ -83,9 +83,11 @@ let
   checks =
     [
       (check "snippet: ExecStart" snippet.execStart
-        "${bin} --listen=:9971 --collector.flake --flake.lock-path=/etc/nixos/flake.lock")
+        "${bin} --listen=:9971 --no-collector.boot --collector.flake --flake.lock-path=/etc/nixos/flake.lock")
+      # The plan's command line, and the boot collector (added later, on by default) off
+      # because the snippet lists its collectors.
       (checkThat "snippet: the plan's command line" (lib.hasInfix
-        "--listen=:9971 --collector.flake --flake.lock-path=/etc/nixos/flake.lock"
+        "--collector.flake --flake.lock-path=/etc/nixos/flake.lock"
         snippet.execStart))
       (check "snippet: wantedBy" service.wantedBy [ "multi-user.target" ])
       (check "snippet: no config file without settings" snippet.cfg.configFile null)
@@ -103,9 +105,9 @@ let
       (check "listen bracketed IPv6 kept" (exec { listenAddress = "[::]"; }) "${bin} --listen=[::]:9971")
 
       # collectors: flags only where they differ from the exporter's defaults
-      (check "no collectors" (exec { collectors = [ ]; }) "${bin} --listen=:9971 --no-collector.generation")
+      (check "no collectors" (exec { collectors = [ ]; }) "${bin} --listen=:9971 --no-collector.boot --no-collector.generation")
       (check "flake only" (exec { collectors = [ "flake" ]; })
-        "${bin} --listen=:9971 --collector.flake --no-collector.generation")
+        "${bin} --listen=:9971 --no-collector.boot --collector.flake --no-collector.generation")
 
       # extraFlags: one argument each, quoted for systemd when needed
       (check "extraFlags" (exec { extraFlags = [ "--root=/srv/a b" "--x=50%" ]; })
@@ -116,7 +118,7 @@ let
       (check "lock linked into the system" withLock.config.system.extraSystemBuilderCmds
         "ln -s ${lockInStore} $out/flake.lock\n")
       (check "lock read from the running system" withLock.execStart
-        "${bin} --listen=:9971 --collector.flake --no-collector.generation --flake.lock-path=/run/current-system/flake.lock")
+        "${bin} --listen=:9971 --no-collector.boot --collector.flake --no-collector.generation --flake.lock-path=/run/current-system/flake.lock")
       (check "lock path without linking"
         (exec {
           flake.lockPath = lockFile;
@@ -129,6 +131,22 @@ let
       ])
       (check "lock under /home stays readable" (evalWith { flake.lockPath = "/home/me/nixos/flake.lock"; }).service.serviceConfig.ProtectHome
         "read-only")
+
+      # boot.readAccess: CAP_DAC_READ_SEARCH for the ESP, nothing without it
+      (check "boot collector on by default" (evalWith { }).cfg.collectors [ "boot" "generation" ])
+      (check "no capabilities by default" (evalWith { }).service.serviceConfig.AmbientCapabilities [ "" ])
+      (check "boot.readAccess: ambient" (evalWith { boot.readAccess = true; }).service.serviceConfig.AmbientCapabilities
+        [ "CAP_DAC_READ_SEARCH" ])
+      (check "boot.readAccess: bounding set" (evalWith { boot.readAccess = true; }).service.serviceConfig.CapabilityBoundingSet
+        [ "CAP_DAC_READ_SEARCH" ])
+      (check "boot.readAccess: no flag" (exec { boot.readAccess = true; }) "${bin} --listen=:9971")
+      (check "boot.readAccess without the collector warns"
+        (evalWith {
+          boot.readAccess = true;
+          collectors = [ "generation" ];
+        }).config.warnings
+        [ "services.prometheus.exporters.nixos.boot.readAccess grants CAP_DAC_READ_SEARCH but the boot collector is not in collectors." ])
+      (check "boot collector off" (exec { collectors = [ "generation" ]; }) "${bin} --listen=:9971 --no-collector.boot")
 
       # settings -> YAML file; collectors still decide
       (check "settings rendered" withSettings.configText

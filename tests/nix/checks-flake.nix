@@ -202,7 +202,7 @@ t.summary [
   (check "VM test: lock linked into the system" vmNode.system.extraSystemBuilderCmds
     "ln -s ${../../nix/tests/vm-test.lock} $out/flake.lock\n")
   (check "VM test: ExecStart" vmNode.systemd.services.prometheus-nixos-exporter.serviceConfig.ExecStart
-    "${packages.nixos-exporter}/bin/nixos-exporter --listen=:9971 --collector.flake --flake.lock-path=/run/current-system/flake.lock")
+    "${packages.nixos-exporter}/bin/nixos-exporter --listen=:9971 --no-collector.boot --collector.flake --flake.lock-path=/run/current-system/flake.lock")
   (checkThat "VM test: switches generations" (lib.hasInfix "switch-to-configuration test" vmTest.testScript))
   (check "VM test: a second system" (lib.attrNames vmNode.specialisation) [ "other" ])
   (checkThat "alert rules check" (lib.hasInfix "promtool test rules nixos.rules.test.yml" self.checks.x86_64-linux.alert-rules.script))
