@@ -2,12 +2,14 @@
 // End to end: a real Prometheus server scrapes nixos-exporter on the golden fixture (with a Nix
 // database and a local channel server, so every collector is on), and what Prometheus stores is
 // what the fixture says; every dashboard query returns data from it.
+#include "bootfixture.h"
 #include "exporterprocess.h"
 #include "fakehttpserver.h"
 #include "goldenfixture.h"
 #include "nixstoredb.h"
 #include "prometheusprocess.h"
 #include "requiredtool.h"
+#include "systemlayout.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -45,6 +47,10 @@ void TestPrometheus::initTestCase()
     QString prometheus;
     NIXOS_REQUIRE_TOOL(prometheus, "prometheus", "prometheus", "prometheus");
     GoldenFixture::build(m_tree);
+    // systemd-boot's entry of the running system, for the boot panels.
+    const std::optional<QString> running = SystemLayout(m_tree.root()).resolve(QStringLiteral("/run/current-system"));
+    QVERIFY(running);
+    BootFixture(m_tree).addSystemdBootEntry(47, *running);
     QVERIFY(QDir().mkpath(m_tree.hostPath(QStringLiteral("/nix/var/nix/db"))));
     const NixStoreDb::Result db = NixStoreDb::create(m_tree.hostPath(QStringLiteral("/nix/var/nix/db/db.sqlite")), 500);
     QVERIFY2(db.error.isEmpty(), qPrintable(db.error));
@@ -119,7 +125,7 @@ void TestPrometheus::collectorHealth()
 {
     QTRY_COMPARE_WITH_TIMEOUT(value(query(QStringLiteral("min(nixos_exporter_collector_success)"))), QStringLiteral("1"),
                               60'000);
-    QCOMPARE(value(query(QStringLiteral("count(nixos_exporter_collector_success)"))), QStringLiteral("4"));
+    QCOMPARE(value(query(QStringLiteral("count(nixos_exporter_collector_success)"))), QStringLiteral("5"));
     QCOMPARE(query(QStringLiteral("nixos_exporter_build_info")).size(), 1);
 }
 
@@ -246,10 +252,10 @@ void TestPrometheus::dashboardQueriesReturnData()
         }
     }
     // The fleet first, then one row per concern.
-    QCOMPARE(rows.size(), 6);
+    QCOMPARE(rows.size(), 7);
     QVERIFY2(rows.first().startsWith(QLatin1String("Fleet")), qPrintable(rows.join(u',')));
     for (const QString &concern : {QStringLiteral("Reboot"), QStringLiteral("Generation"), QStringLiteral("Flake"),
-                                   QStringLiteral("Store"), QStringLiteral("Collector")})
+                                   QStringLiteral("Store"), QStringLiteral("Collector"), QStringLiteral("Boot")})
         QVERIFY2(!rows.filter(concern).isEmpty(), qPrintable(concern + QStringLiteral(" row missing: ") + rows.join(u',')));
     qInfo("%d panel queries return data", queries);
 }
