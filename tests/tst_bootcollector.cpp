@@ -3,6 +3,7 @@
 // /metrics and /status, the boot-full finding, an ESP the exporter's user may not list (the
 // exporter runs as nobody), the collector switched off, and promtool on its families.
 #include "bootfixture.h"
+#include "cliprocess.h"
 #include "exporterprocess.h"
 #include "requiredtool.h"
 #include "samplevalue.h"
@@ -13,6 +14,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -38,6 +40,7 @@ private Q_SLOTS:
     void cleanup();
     void systemdBootInMetricsAndStatus();
     void fullBootIsAFinding();
+    void cliSaysHowFullBootIs();
     void unlistableEspAsAnUnprivilegedUser();
     void switchedOff();
     void promtoolAcceptsTheFamilies();
@@ -125,6 +128,25 @@ void TestBootCollector::fullBootIsAFinding()
     QVERIFY2(finding[QStringLiteral("message")].toString().endsWith(QLatin1String(" free, no room for another kernel")),
              qPrintable(finding[QStringLiteral("message")].toString()));
     QCOMPARE(json[QStringLiteral("assessment")][QStringLiteral("level")].toString(), QStringLiteral("attention"));
+}
+
+void TestBootCollector::cliSaysHowFullBootIs()
+{
+    // nixos-status reads /boot too: the line in its report, and exit code 1 once it is full.
+    const QRegularExpression line(QStringLiteral(R"(^  boot      /boot: [0-9.]+ (B|KiB|MiB|GiB|TiB) free, room for [0-9]+ more kernels$)"),
+                                  QRegularExpression::MultilineOption);
+    const CliRun roomy = runCli({QStringLiteral("--root"), m_tree->root(), QStringLiteral("--color=never")});
+    QVERIFY2(line.match(QString::fromUtf8(roomy.out)).hasMatch(), roomy.out.constData());
+    QVERIFY(!roomy.out.contains("boot-full") && !roomy.out.contains("no room"));
+
+    m_boot->setPairSize(m_current, 1024 * 1024 * MiB, 40 * MiB);
+    QFile::remove(m_tree->hostPath(QStringLiteral("/boot/loader/entries/nixos-generation-3.conf")));
+    const CliRun full = runCli({QStringLiteral("--root"), m_tree->root(), QStringLiteral("--color=never")});
+    QCOMPARE(full.exitCode, 1);
+    // A finding at the top and the boot line below, as the report says nixpkgs' age.
+    QCOMPARE(full.out.count("free, no room for another kernel"), 2);
+    QVERIFY2(full.out.contains("  • /boot: "), full.out.constData());
+    QVERIFY2(full.out.contains("\n  boot      /boot: "), full.out.constData());
 }
 
 void TestBootCollector::unlistableEspAsAnUnprivilegedUser()
