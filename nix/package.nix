@@ -21,6 +21,7 @@
   dbus,
   xvfb-run,
   imagemagick,
+  xorg,
   # The tray needs Qt Widgets, DBus and the SVG and Wayland plugins; servers want the
   # exporter without them.
   withTray ? true,
@@ -94,6 +95,7 @@ stdenv.mkDerivation (finalAttrs: {
       xvfb-run # tst_trayui's display
       (python3.withPackages (p: [ p.python-dbusmock ])) # the notification, watcher and logind mocks
       imagemagick # `import`, tst_trayui's screenshot of the details window
+      xorg.xwininfo # tst_trayprocess: the first tray shows its window on a second start
     ];
   # Offscreen windows, except tst_trayui's on Xvfb (its ctest environment says xcb); the
   # platform, TLS and SQLite plugins from qtbase, the tray's SVG icons from qtsvg.

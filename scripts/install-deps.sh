@@ -9,8 +9,9 @@ build=(cmake ninja-build g++ git pkg-config curl
        libcrypt-dev  # crypt_r() for bcrypt (basic auth)
        libqt6svg6   # the tray's SVG icons
        libqt6sql6-sqlite)  # the store collector reads the Nix database with Qt's SQLite driver
-# The tray's tests: a private session bus with mock services, a display, a screenshot tool.
-tray_test=(dbus dbus-x11 python3-dbusmock xvfb xauth imagemagick)
+# The tray's tests: a private session bus with mock services, a display, a screenshot tool,
+# xwininfo (which windows the tray shows).
+tray_test=(dbus dbus-x11 python3-dbusmock xvfb xauth imagemagick x11-utils)
 # prometheus brings promtool; the end-to-end test runs the server itself.
 test=(prometheus
       openssl  # the TLS tests make their certificates

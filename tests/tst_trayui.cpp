@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 // nixos-tray as a user meets it, under Xvfb with a private session bus: the icon registers
-// with a StatusNotifierWatcher (waiting for one that comes late), notifications go to the
-// notification daemon and their actions come back, the details window shows the fixture.
+// with a StatusNotifierWatcher (waiting for one that comes late) and says Passive, Active or
+// NeedsAttention as the machine's state changes, its menu is read and clicked over
+// com.canonical.dbusmenu, notifications go to the notification daemon and their actions come
+// back, the details window shows the fixture.
+#include "dbusmenuexporter.h"
 #include "dbusmock.h"
 #include "detailswindow.h"
 #include "exporterprocess.h"
@@ -14,6 +17,7 @@
 #include "statustext.h"
 #include "trayapplication.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QDBusPendingCall>
@@ -104,6 +108,50 @@ void saveScreenshot(QWidget &window, const QString &name)
     QVERIFY(image.save(directory + QLatin1Char('/') + name));
 }
 
+const QString ItemInterface = QStringLiteral("org.kde.StatusNotifierItem");
+const QString MenuInterface = QStringLiteral("com.canonical.dbusmenu");
+
+// A call to an object of this very process, on the session bus: asynchronous, because this
+// process's event loop must run to answer it.
+QDBusMessage callInProcess(const QDBusMessage &call)
+{
+    QDBusPendingCall pending = QDBusConnection::sessionBus().asyncCall(call);
+    if (!QTest::qWaitFor([&pending] { return pending.isFinished(); }, 10'000))
+        return {};
+    return pending.reply();
+}
+
+// One property of the StatusNotifierItem `service`, as a panel reads it.
+QVariant itemProperty(const QString &service, const QString &name)
+{
+    QDBusMessage get = QDBusMessage::createMethodCall(service, StatusNotifierItem::ObjectPath,
+                                                      QStringLiteral("org.freedesktop.DBus.Properties"),
+                                                      QStringLiteral("Get"));
+    get << ItemInterface << name;
+    return callInProcess(get).arguments().value(0).value<QDBusVariant>().variant();
+}
+
+template<typename T>
+T demarshalled(const QVariant &value)
+{
+    T result;
+    value.value<QDBusArgument>() >> result;
+    return result;
+}
+
+// The .desktop file's Name, which the launcher shows and the panel should too.
+QString desktopName()
+{
+    QFile desktop(QStringLiteral(NIXOS_SOURCE_DIR "/resources/nixos-tray.desktop"));
+    if (!desktop.open(QIODevice::ReadOnly))
+        return {};
+    for (const QByteArray &line : desktop.readAll().split('\n')) {
+        if (line.startsWith("Name="))
+            return QString::fromUtf8(line.mid(5));
+    }
+    return {};
+}
+
 DetailsWindow *visibleDetailsWindow()
 {
     for (QWidget *widget : QApplication::topLevelWidgets()) {
@@ -114,6 +162,27 @@ DetailsWindow *visibleDetailsWindow()
 }
 } // namespace
 
+// What the item and its menu announce on the bus, as a panel hears it.
+class PanelLog : public QObject
+{
+    Q_OBJECT
+public:
+    PanelLog(const QString &service)
+    {
+        QDBusConnection bus = QDBusConnection::sessionBus();
+        bus.connect(service, StatusNotifierItem::ObjectPath, ItemInterface, QStringLiteral("NewStatus"), this,
+                    SLOT(newStatus(QString)));
+        bus.connect(service, StatusNotifierItem::MenuPath, MenuInterface, QStringLiteral("LayoutUpdated"), this,
+                    SLOT(layoutUpdated(uint, int)));
+    }
+    QStringList statuses;
+    QList<uint> revisions;
+
+public Q_SLOTS:
+    void newStatus(const QString &status) { statuses.append(status); }
+    void layoutUpdated(uint revision, int) { revisions.append(revision); }
+};
+
 class TestTrayUi : public QObject
 {
     Q_OBJECT
@@ -121,7 +190,10 @@ private Q_SLOTS:
     void initTestCase();
     void init();
     void cleanup();
-    void iconWaitsForTheHostThenRegisters();
+    void iconWaitsForTheWatcherThenRegisters();
+    void panelRestartRegistersAgain();
+    void statusFollowsTheMachine();
+    void menuOverDbusmenu();
     void notificationsAndTheirActions();
     void detailsWindowShowsTheFixture();
     void headerAndEmptyStates();
@@ -135,6 +207,10 @@ private Q_SLOTS:
 
 private:
     TrayApplication::Options options() const;
+    // The bus name the tray's item registered with a (mock) watcher.
+    QString registeredItem(const DBusMock &watcher) const;
+    // A machine that is all well: one fresh generation, running and booted, no flake.
+    void buildAllWell(FixtureTree &tree) const;
 
     std::unique_ptr<FixtureTree> m_tree;
     std::unique_ptr<QTemporaryDir> m_settingsDir;
@@ -179,7 +255,28 @@ TrayApplication::Options TestTrayUi::options() const
     return options;
 }
 
-void TestTrayUi::iconWaitsForTheHostThenRegisters()
+QString TestTrayUi::registeredItem(const DBusMock &watcher) const
+{
+    const QList<QVariantList> calls = watcher.calls(QStringLiteral("RegisterStatusNotifierItem"));
+    return calls.isEmpty() ? QString() : calls.last().value(0).toString();
+}
+
+void TestTrayUi::buildAllWell(FixtureTree &tree) const
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    FixtureTree::SystemSpec spec;
+    spec.name = QStringLiteral("fresh");
+    // nixpkgs of today, as the label says (without a flake.lock the label is all there is).
+    spec.label = QStringLiteral("26.05.%1.abcdef0")
+                     .arg(QDateTime::fromSecsSinceEpoch(now, Qt::UTC).toString(QStringLiteral("yyyyMMdd")));
+    const QString system = tree.addSystem(spec);
+    tree.addGeneration(1, system, now - 3600);
+    tree.setDefaultGeneration(1);
+    tree.setCurrentSystem(system);
+    tree.setBootedSystem(system);
+}
+
+void TestTrayUi::iconWaitsForTheWatcherThenRegisters()
 {
     TrayApplication tray(options(), *m_settings);
     tray.start();
@@ -193,21 +290,172 @@ void TestTrayUi::iconWaitsForTheHostThenRegisters()
     QTRY_VERIFY(tray.icon().isVisible());
     QTRY_COMPARE(watcher.calls(QStringLiteral("RegisterStatusNotifierItem")).size(), 1);
     // The item it registered answers on the bus as a StatusNotifierItem.
-    const QString item = watcher.calls(QStringLiteral("RegisterStatusNotifierItem")).first().value(0).toString();
-    // (Asynchronously: the item lives in this very process, whose event loop must answer.)
-    QDBusMessage get = QDBusMessage::createMethodCall(item, QStringLiteral("/StatusNotifierItem"),
-                                                      QStringLiteral("org.freedesktop.DBus.Properties"), QStringLiteral("Get"));
-    get << QStringLiteral("org.kde.StatusNotifierItem") << QStringLiteral("Category");
-    QDBusPendingCall category = QDBusConnection::sessionBus().asyncCall(get);
-    QTRY_VERIFY(category.isFinished());
-    QVERIFY2(!category.isError(), qPrintable(category.error().message()));
-    QCOMPARE(category.reply().arguments().value(0).value<QDBusVariant>().variant().toString(),
-             QStringLiteral("ApplicationStatus"));
+    const QString item = registeredItem(watcher);
+    QVERIFY2(item.startsWith(QStringLiteral("org.kde.StatusNotifierItem-")), qPrintable(item));
+    QCOMPARE(itemProperty(item, QStringLiteral("Category")).toString(), QStringLiteral("ApplicationStatus"));
+    QCOMPARE(itemProperty(item, QStringLiteral("Id")).toString(), QStringLiteral("nixos-tray"));
+    // The panel names it as the launcher does.
+    QCOMPARE(desktopName(), QStringLiteral("NixOS Status"));
+    QCOMPARE(itemProperty(item, QStringLiteral("Title")).toString(), desktopName());
+    QCOMPARE(itemProperty(item, QStringLiteral("Menu")).value<QDBusObjectPath>().path(), StatusNotifierItem::MenuPath);
 
+    // The golden fixture needs a reboot: attention, so the icon stays in sight.
     QCOMPARE(tray.icon().state(), TrayIcon::State::RebootRequired);
-    QVERIFY2(tray.icon().toolTip().startsWith(QStringLiteral("generation 47 (booted 46) · nixpkgs ")),
-             qPrintable(tray.icon().toolTip()));
-    QVERIFY(tray.icon().toolTip().contains(QStringLiteral("reboot required: linux 6.12.41 → 6.12.52, initrd")));
+    QCOMPARE(itemProperty(item, QStringLiteral("Status")).toString(), QStringLiteral("Active"));
+    const auto toolTip = demarshalled<StatusNotifierItem::ToolTip>(itemProperty(item, QStringLiteral("ToolTip")));
+    QCOMPARE(toolTip.title, desktopName());
+    QCOMPARE(toolTip.description, tray.icon().toolTip());
+    QVERIFY2(toolTip.description.startsWith(QStringLiteral("generation 47 (booted 46) · nixpkgs ")),
+             qPrintable(toolTip.description));
+    QVERIFY(toolTip.description.contains(QStringLiteral("reboot required: linux 6.12.41 → 6.12.52, initrd")));
+
+    // The icon comes drawn at several sizes, 2x ones too, and is the reboot icon.
+    const auto pixmaps = demarshalled<StatusNotifierItem::Pixmaps>(itemProperty(item, QStringLiteral("IconPixmap")));
+    QList<int> sizes;
+    for (const StatusNotifierItem::Pixmap &pixmap : pixmaps) {
+        QCOMPARE(pixmap.height, pixmap.width);
+        QCOMPARE(pixmap.argb.size(), pixmap.width * pixmap.height * 4);
+        sizes.append(pixmap.width);
+    }
+    QVERIFY2(sizes.contains(22) && sizes.contains(44) && sizes.contains(64), qPrintable(QString::number(sizes.size())));
+    QCOMPARE(pixmaps, StatusNotifierItem::pixmaps(QIcon(TrayIcon::iconPath(TrayIcon::State::RebootRequired))));
+    QVERIFY(pixmaps != StatusNotifierItem::pixmaps(QIcon(TrayIcon::iconPath(TrayIcon::State::Ok))));
+    // Network byte order ARGB: the first byte of an opaque pixel is its alpha.
+    const StatusNotifierItem::Pixmap &large = pixmaps.last();
+    const int centre = (large.height / 2 * large.width + large.width / 2) * 4;
+    QCOMPARE(quint8(large.argb.at(centre)), quint8(0xff));
+
+}
+
+void TestTrayUi::panelRestartRegistersAgain()
+{
+    TrayApplication tray(options(), *m_settings);
+    tray.start();
+    const auto startPanel = [](DBusMock &watcher) {
+        return watcher.start(QStringLiteral("org.kde.StatusNotifierWatcher"), QStringLiteral("/StatusNotifierWatcher"),
+                             WatcherTemplate);
+    };
+    {
+        DBusMock watcher;
+        QVERIFY2(startPanel(watcher), qPrintable(watcher.error()));
+        QTRY_VERIFY(tray.icon().isVisible());
+    }
+    QTRY_VERIFY(!tray.icon().isVisible());  // the panel is gone
+    DBusMock watcher;
+    QVERIFY2(startPanel(watcher), qPrintable(watcher.error()));
+    QTRY_COMPARE(watcher.calls(QStringLiteral("RegisterStatusNotifierItem")).size(), 1);
+    QTRY_VERIFY(tray.icon().isVisible());
+}
+
+void TestTrayUi::statusFollowsTheMachine()
+{
+    m_tree = std::make_unique<FixtureTree>();
+    buildAllWell(*m_tree);
+    DBusMock watcher;
+    QVERIFY2(watcher.start(QStringLiteral("org.kde.StatusNotifierWatcher"), QStringLiteral("/StatusNotifierWatcher"),
+                           WatcherTemplate),
+             qPrintable(watcher.error()));
+    TrayApplication tray(options(), *m_settings);
+    tray.start();
+    QTRY_VERIFY(!registeredItem(watcher).isEmpty());
+    const QString item = registeredItem(watcher);
+    PanelLog panel(item);
+
+    // All well: Passive, so the panel may tuck the icon away.
+    QCOMPARE(tray.icon().state(), TrayIcon::State::Ok);
+    QCOMPARE(itemProperty(item, QStringLiteral("Status")).toString(), QStringLiteral("Passive"));
+    QCOMPARE(itemProperty(item, QStringLiteral("Title")).toString(), desktopName());
+
+    // The state cannot be read (a broken flake.lock): NeedsAttention.
+    m_tree->writeFile(QStringLiteral("/etc/nixos/flake.lock"), "{ this is no lock");
+    QTRY_COMPARE_WITH_TIMEOUT(panel.statuses, QStringList{QStringLiteral("NeedsAttention")}, 10'000);
+    QCOMPARE(tray.icon().state(), TrayIcon::State::Error);
+    QCOMPARE(itemProperty(item, QStringLiteral("Status")).toString(), QStringLiteral("NeedsAttention"));
+
+    // Readable again, and booted into an older kernel than runs now: Active.
+    FixtureTree::SystemSpec older;
+    older.name = QStringLiteral("older");
+    older.kernelVersion = QStringLiteral("6.6.0");
+    m_tree->setBootedSystem(m_tree->addSystem(older));
+    QVERIFY(QFile::remove(m_tree->hostPath(QStringLiteral("/etc/nixos/flake.lock"))));
+    QTRY_COMPARE_WITH_TIMEOUT(panel.statuses, (QStringList{QStringLiteral("NeedsAttention"), QStringLiteral("Active")}),
+                              10'000);
+    QCOMPARE(tray.icon().state(), TrayIcon::State::RebootRequired);
+    QCOMPARE(itemProperty(item, QStringLiteral("Status")).toString(), QStringLiteral("Active"));
+}
+
+void TestTrayUi::menuOverDbusmenu()
+{
+    DBusMock watcher;
+    QVERIFY2(watcher.start(QStringLiteral("org.kde.StatusNotifierWatcher"), QStringLiteral("/StatusNotifierWatcher"),
+                           WatcherTemplate),
+             qPrintable(watcher.error()));
+    TrayApplication tray(options(), *m_settings);
+    tray.start();
+    QTRY_VERIFY(!registeredItem(watcher).isEmpty());
+    const QString item = registeredItem(watcher);
+    PanelLog panel(item);
+
+    const auto layout = [&item] {
+        QDBusMessage get = QDBusMessage::createMethodCall(item, StatusNotifierItem::MenuPath, MenuInterface,
+                                                          QStringLiteral("GetLayout"));
+        get << 0 << -1 << QStringList();
+        const QDBusMessage reply = callInProcess(get);
+        return demarshalled<DBusMenuExporter::Layout>(reply.arguments().value(1));
+    };
+    const auto labels = [](const DBusMenuExporter::Layout &menu) {
+        QStringList result;
+        for (const DBusMenuExporter::Layout &child : menu.children)
+            result.append(child.properties.value(QStringLiteral("type")).toString() == QLatin1String("separator")
+                              ? QStringLiteral("---")
+                              : child.properties.value(QStringLiteral("label")).toString());
+        return result;
+    };
+    const auto find = [](const DBusMenuExporter::Layout &menu, const QString &label) {
+        for (const DBusMenuExporter::Layout &child : menu.children) {
+            if (child.properties.value(QStringLiteral("label")).toString() == label)
+                return child;
+        }
+        return DBusMenuExporter::Layout{-1, {}, {}};
+    };
+
+    // The menu a panel draws: the state in words (information, not commands), then commands.
+    const DBusMenuExporter::Layout menu = layout();
+    const QStringList expectedCommands{QStringLiteral("---"), QStringLiteral("Details…"),
+                                       QStringLiteral("Snooze notifications"), QStringLiteral("Settings…"),
+                                       QStringLiteral("Reboot…"), QStringLiteral("---"), QStringLiteral("Quit")};
+    const QStringList all = labels(menu);
+    QVERIFY2(all.size() > expectedCommands.size(), qPrintable(all.join(QLatin1Char('|'))));
+    QCOMPARE(all.mid(all.size() - expectedCommands.size()), expectedCommands);
+    const qsizetype lines = all.size() - expectedCommands.size();
+    QVERIFY(all.first().startsWith(QStringLiteral("generation 47")));
+    for (qsizetype i = 0; i < lines; ++i)
+        QCOMPARE(menu.children.at(i).properties.value(QStringLiteral("enabled")), QVariant(false));
+    // Reboot… is there only where logind allows it (not here); snoozing is a submenu.
+    QCOMPARE(find(menu, QStringLiteral("Reboot…")).properties.value(QStringLiteral("visible")), QVariant(false));
+    const DBusMenuExporter::Layout snooze = find(menu, QStringLiteral("Snooze notifications"));
+    QCOMPARE(snooze.properties.value(QStringLiteral("children-display")).toString(), QStringLiteral("submenu"));
+    QCOMPARE(labels(snooze), (QStringList{QStringLiteral("For 1 day"), QStringLiteral("For 1 week"),
+                                          QStringLiteral("Resume notifications")}));
+
+    // A click in the panel's menu is the action's.
+    QDBusMessage click = QDBusMessage::createMethodCall(item, StatusNotifierItem::MenuPath, MenuInterface,
+                                                       QStringLiteral("Event"));
+    click << find(menu, QStringLiteral("Details…")).id << QStringLiteral("clicked")
+          << QVariant::fromValue(QDBusVariant(0)) << 0u;
+    QVERIFY(!visibleDetailsWindow());
+    QCOMPARE(callInProcess(click).type(), QDBusMessage::ReplyMessage);
+    QTRY_VERIFY(visibleDetailsWindow());
+
+    // A change to the menu is a new revision, and the new layout shows it.
+    tray.icon().setRebootAvailable(true);
+    QTRY_COMPARE(panel.revisions.size(), 1);
+    QVERIFY(!find(layout(), QStringLiteral("Reboot…")).properties.contains(QStringLiteral("visible")));
+
+    // Qt's mnemonics in dbusmenu's spelling.
+    QAction action(QStringLiteral("Save && &quit_now"));
+    QCOMPARE(DBusMenuExporter::propertiesOf(&action).value(QStringLiteral("label")).toString(),
+             QStringLiteral("Save & _quit__now"));
 }
 
 void TestTrayUi::notificationsAndTheirActions()

@@ -5,6 +5,7 @@
 #include "settingsdialog.h"
 
 #include <QApplication>
+#include <QDBusConnectionInterface>
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QAbstractButton>
@@ -15,7 +16,7 @@ Q_LOGGING_CATEGORY(lcTray, "nixos.tray", QtInfoMsg)
 namespace {
 // inotify does the work; the rescan only catches what it cannot see. A tray is idle.
 constexpr int RescanIntervalMs = 15 * 60 * 1000;
-// How long to wait for a StatusNotifierItem host before settling for an XEmbed tray.
+// How long to wait for a StatusNotifierWatcher before settling for an XEmbed tray.
 constexpr int XEmbedGraceMs = 10'000;
 // QTimer takes an int of milliseconds; waking once a day at most is plenty.
 constexpr qint64 MaxSleepSeconds = 24 * 3600;
@@ -32,8 +33,7 @@ TrayApplication::TrayApplication(const Options &options, QSettings &settings, QO
       m_settings(settings),
       m_policy(settings),
       m_sender(options.sessionBus),
-      m_rebooter(options.systemBus),
-      m_hostWatcher(options.sessionBus)
+      m_rebooter(options.systemBus)
 {
     m_wakeUp.setSingleShot(true);
     connect(&m_wakeUp, &QTimer::timeout, this, &TrayApplication::refresh);
@@ -60,26 +60,21 @@ void TrayApplication::start()
 {
     restartMonitor();
     restartFleet();
-    showIconWhenHostIsThere();
+    showInXEmbedTrayWithoutWatcher();
 }
 
-void TrayApplication::showIconWhenHostIsThere()
+void TrayApplication::showInXEmbedTrayWithoutWatcher()
 {
-    // Qt picks StatusNotifierItem or XEmbed the first time a tray icon is shown or the tray
-    // is asked about, for good. So ask only once a StatusNotifierItem host is there, or,
-    // for XEmbed-only panels, after a grace period without one.
-    if (m_hostWatcher.isHostPresent()) {
-        m_icon.show();
+    // The StatusNotifierItem registers itself whenever a panel's watcher runs. An XEmbed-only
+    // panel has none: after a grace period (a panel may still be starting), use its tray.
+    if (m_icon.isVisible())
         return;
-    }
-    qCInfo(lcTray) << "no StatusNotifierItem host yet; waiting for" << TrayHostWatcher::WatcherService;
-    connect(&m_hostWatcher, &TrayHostWatcher::hostPresentChanged, this, [this](bool present) {
-        if (present && !m_icon.isVisible())
-            m_icon.show();
-    });
+    qCInfo(lcTray) << "no StatusNotifierWatcher yet; waiting for one before using an XEmbed tray";
     QTimer::singleShot(XEmbedGraceMs, this, [this] {
-        if (!m_icon.isVisible() && QSystemTrayIcon::isSystemTrayAvailable())
-            m_icon.show();
+        const QDBusConnectionInterface *bus = m_options.sessionBus.interface();
+        const bool watcher = bus && bus->isServiceRegistered(StatusNotifierItem::WatcherService);
+        if (!m_icon.isVisible() && !watcher && QSystemTrayIcon::isSystemTrayAvailable())
+            m_icon.showInXEmbedTray();
     });
 }
 

@@ -6,7 +6,6 @@
 #include "notificationsender.h"
 #include "rebooter.h"
 #include "statusmonitor.h"
-#include "trayhostwatcher.h"
 #include "trayicon.h"
 #include "traysettings.h"
 
@@ -52,7 +51,7 @@ private:
     void snooze(qint64 seconds);
     void showSettings();
     void confirmReboot();
-    void showIconWhenHostIsThere();
+    void showInXEmbedTrayWithoutWatcher();
 
     const Options m_options;
     TraySettings m_settings;
@@ -61,7 +60,6 @@ private:
     NotificationPolicy m_policy;
     NotificationSender m_sender;
     Rebooter m_rebooter;
-    TrayHostWatcher m_hostWatcher;
     TrayIcon m_icon;
     QPointer<DetailsWindow> m_details;
     QTimer m_wakeUp;

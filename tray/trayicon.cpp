@@ -6,9 +6,36 @@
 
 #include <QDateTime>
 #include <QIcon>
+#include <QLoggingCategory>
 
-TrayIcon::TrayIcon(QObject *parent) : QObject(parent)
+Q_DECLARE_LOGGING_CATEGORY(lcTray)
+
+namespace {
+QString toolTipOf(const QString &summary)
 {
+    return TrayIcon::ProductName + QLatin1Char('\n') + summary;
+}
+} // namespace
+
+TrayIcon::TrayIcon(QObject *parent)
+    : QObject(parent), m_item(QStringLiteral("nixos-tray"), &m_menu)
+{
+    // Qt draws SVG through plugins of its own (qtsvg): without them every icon is empty,
+    // and a panel shows nothing at all. Say so once, with what to install.
+    if (QIcon(iconPath(m_state)).pixmap(QSize(22, 22), 1.0).isNull())
+        qCWarning(lcTray).noquote()
+            << "the tray icon cannot be drawn: Qt's SVG plugins are missing (install libqt6svg6 on "
+               "Debian 12, qt6-svg-plugins on later Debian, qt6.qtsvg in nixpkgs)";
+    m_item.setTitle(ProductName);
+    m_item.setIcon(QIcon(iconPath(m_state)));
+    m_item.setToolTip(ProductName, QString());
+    connect(&m_item, &StatusNotifierItem::activated, this, &TrayIcon::detailsRequested);
+    // A panel with a watcher came after the XEmbed tray: one icon is enough.
+    connect(&m_item, &StatusNotifierItem::registeredChanged, this, [this](bool registered) {
+        if (registered)
+            m_xembed.reset();
+    });
+
     m_statusSeparator = m_menu.addSeparator();
     m_menu.addAction(QStringLiteral("Details…"), this, &TrayIcon::detailsRequested);
     m_snoozeMenu.setTitle(QStringLiteral("Snooze notifications"));
@@ -24,18 +51,28 @@ TrayIcon::TrayIcon(QObject *parent) : QObject(parent)
     m_menu.addAction(QStringLiteral("Quit"), this, &TrayIcon::quitRequested);
 }
 
-void TrayIcon::show()
+void TrayIcon::showInXEmbedTray()
 {
-    if (!m_icon) {
-        m_icon = std::make_unique<QSystemTrayIcon>(QIcon(iconPath(m_state)));
-        m_icon->setToolTip(m_toolTip);
-        m_icon->setContextMenu(&m_menu);
-        connect(m_icon.get(), &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
+    if (!m_xembed) {
+        m_xembed = std::make_unique<QSystemTrayIcon>(QIcon(iconPath(m_state)));
+        m_xembed->setToolTip(toolTipOf(m_toolTip));
+        m_xembed->setContextMenu(&m_menu);
+        connect(m_xembed.get(), &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
             if (reason == QSystemTrayIcon::Trigger)
                 Q_EMIT detailsRequested();
         });
     }
-    m_icon->show();
+    m_xembed->show();
+}
+
+StatusNotifierItem::Status TrayIcon::itemStatus(Assessment::Level level)
+{
+    switch (level) {
+    case Assessment::Level::Ok: return StatusNotifierItem::Status::Passive;
+    case Assessment::Level::Attention: return StatusNotifierItem::Status::Active;
+    case Assessment::Level::Error: return StatusNotifierItem::Status::NeedsAttention;
+    }
+    Q_UNREACHABLE();
 }
 
 TrayIcon::State TrayIcon::stateOf(const Assessment &assessment)
@@ -69,10 +106,14 @@ void TrayIcon::setStatus(const Snapshot &snapshot, const Assessment &assessment,
 {
     const State state = stateOf(assessment);
     m_toolTip = StatusText::summary(snapshot, assessment, now);
-    if (m_icon) {
+    if (state != m_state)
+        m_item.setIcon(QIcon(iconPath(state)));
+    m_item.setToolTip(ProductName, m_toolTip);
+    m_item.setStatus(itemStatus(assessment.level));
+    if (m_xembed) {
         if (state != m_state)
-            m_icon->setIcon(QIcon(iconPath(state)));
-        m_icon->setToolTip(m_toolTip);
+            m_xembed->setIcon(QIcon(iconPath(state)));
+        m_xembed->setToolTip(toolTipOf(m_toolTip));
     }
     m_state = state;
 

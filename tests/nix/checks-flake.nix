@@ -73,6 +73,7 @@ let
     x86.xvfb-run
     dbusmockPython
     x86.imagemagick
+    x86.xorg.xwininfo
   ];
   serverInputs = [
     x86.qt6.qtbase

@@ -40,6 +40,9 @@ let
         dbus = fake "dbus";
         xvfb-run = fake "xvfb-run";
         imagemagick = fake "imagemagick";
+        xorg = {
+          xwininfo = fake "xwininfo";
+        };
         # withPackages keeps the packages it was given, for the checks to look at.
         python3 = fake "python3" // {
           withPackages =
