@@ -9,6 +9,10 @@ build=(cmake ninja-build g++ git pkg-config curl
        libcrypt-dev  # crypt_r() for bcrypt (basic auth)
        libqt6svg6   # the tray's SVG icons
        libqt6sql6-sqlite)  # the store collector reads the Nix database with Qt's SQLite driver
+# Debian 13 and later ship the SVG plugins apart from libqt6svg6 (Debian 12 has them in it).
+if apt-cache show qt6-svg-plugins >/dev/null 2>&1; then
+  build+=(qt6-svg-plugins)
+fi
 # The tray's tests: a private session bus with mock services, a display, a screenshot tool,
 # xwininfo (which windows the tray shows).
 tray_test=(dbus dbus-x11 python3-dbusmock xvfb xauth imagemagick x11-utils)

@@ -122,9 +122,9 @@ for tool in cmake ctest ninja pkg-config; do link "$tool"; done
 for tool in openssl prometheus promtool systemd-socket-activate; do link "$tool"; done
 # With the tray: dbus; xvfb-run with what nixpkgs' xvfb-run wrapper puts on its own PATH (Xvfb,
 # xauth, util-linux's getopt and mcookie, which, gawk, coreutils); a python3 with dbusmock;
-# imagemagick's import.
+# imagemagick's import; xwininfo.
 if [ $tray = TRUE ]; then
-  for tool in dbus-run-session dbus-daemon xvfb-run Xvfb xauth getopt mcookie import; do link "$tool"; done
+  for tool in dbus-run-session dbus-daemon xvfb-run Xvfb xauth getopt mcookie import xwininfo; do link "$tool"; done
   optional dbus-send dbus-monitor dbus-uuidgen which convert identify magick
   python=
   IFS=: read -ra entries <<<"$PATH"

@@ -248,8 +248,9 @@ void TestTrayProcess::missingSvgPluginIsReportedOnce()
     qtConf.close();
 
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.remove(QStringLiteral("QT_PLUGIN_PATH"));
     environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    QProcessEnvironment onlyQtConf = environment;
+    onlyQtConf.remove(QStringLiteral("QT_PLUGIN_PATH"));
     const auto warnings = [](const QByteArray &errors) {
         const QList<QByteArray> lines = errors.split('\n');
         QList<QByteArray> found;
@@ -258,7 +259,7 @@ void TestTrayProcess::missingSvgPluginIsReportedOnce()
         return found;
     };
     {
-        TrayProcess withoutSvg(binary, tree.root(), config.path(), environment);
+        TrayProcess withoutSvg(binary, tree.root(), config.path(), onlyQtConf);
         QVERIFY(withoutSvg.waitUntilItHoldsTheName());
         // When the second start returns, the first has drawn its icon and shown its window.
         QCOMPARE(withoutSvg.startAgain(binary).exitCode, 0);
@@ -266,6 +267,7 @@ void TestTrayProcess::missingSvgPluginIsReportedOnce()
         QCOMPARE(found.size(), 1);
         QVERIFY2(found.first().contains("qt6.qtsvg") && found.first().contains("libqt6svg6"), found.first().constData());
     }
+    // The real one, with the plugins as the build finds them (nixpkgs: QT_PLUGIN_PATH).
     TrayProcess withSvg(TrayBinary, tree.root(), config.path(), environment);
     QVERIFY(withSvg.waitUntilItHoldsTheName());
     QCOMPARE(withSvg.startAgain(TrayBinary).exitCode, 0);
