@@ -44,6 +44,7 @@ bool ExporterProcess::start(const QStringList &arguments)
         const QRegularExpressionMatch match = listening.match(QString::fromUtf8(output));
         if (match.hasMatch()) {
             m_port = quint16(match.captured(1).toUInt());
+            m_startupOutput = output;
             return true;
         }
     }

@@ -32,7 +32,10 @@ const QRegularExpression Rfc3339Ms(uR"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$)
 class LogReader
 {
 public:
-    explicit LogReader(QProcess &process) : m_process(process) {}
+    explicit LogReader(QProcess &process, const QByteArray &alreadyRead = {})
+        : m_process(process), m_buffer(alreadyRead) {}
+    explicit LogReader(ExporterProcess &exporter)
+        : LogReader(exporter.process(), exporter.startupOutput()) {}
     QList<QByteArray> lines()
     {
         m_buffer += m_process.readAllStandardError();
@@ -128,7 +131,7 @@ void TestExporterLog::logfmtLinesMatch()
 {
     ExporterProcess exporter;
     QVERIFY2(exporter.start({u"--root"_s, m_tree->root(), u"--collector.flake"_s}), qPrintable(exporter.error()));
-    LogReader log(exporter.process());
+    LogReader log(exporter);
     breakLock();
     QTRY_VERIFY_WITH_TIMEOUT(log.count("collector flake failed") == 1, 5000);
     fixLock();
@@ -151,7 +154,7 @@ void TestExporterLog::jsonLinesParse()
     ExporterProcess exporter;
     QVERIFY2(exporter.start({u"--root"_s, m_tree->root(), u"--collector.flake"_s, u"--log.format=json"_s}),
              qPrintable(exporter.error()));
-    LogReader log(exporter.process());
+    LogReader log(exporter);
     breakLock();
     QTRY_VERIFY_WITH_TIMEOUT(log.count("collector flake failed") == 1, 5000);
     fixLock();
@@ -242,7 +245,7 @@ void TestExporterLog::failingCollectorLoggedOnce()
 {
     ExporterProcess exporter;
     QVERIFY2(exporter.start({u"--root"_s, m_tree->root(), u"--collector.flake"_s}), qPrintable(exporter.error()));
-    LogReader log(exporter.process());
+    LogReader log(exporter);
     breakLock();
     QTRY_COMPARE_WITH_TIMEOUT(flakeSuccess(exporter.get(u"/metrics"_s).body), u"0"_s, 5000);
     // Many scrapes and rescans of the same broken lock: still one warning.
@@ -281,7 +284,7 @@ void TestExporterLog::upgradeCheckUnderWayIsNoFailure()
     QVERIFY2(exporter.start({u"--root"_s, m_tree->root(), u"--collector.upgrade"_s,
                              u"--collector.upgrade.url=http://127.0.0.1:%1/nixos-26.05/git-revision"_s.arg(closed)}),
              qPrintable(exporter.error()));
-    LogReader log(exporter.process());
+    LogReader log(exporter);
     QTRY_COMPARE_WITH_TIMEOUT(log.count("collector upgrade failed: http://127.0.0.1:"), 1, 10'000);
     QTest::qWait(300);
     QCOMPARE(log.count("nixos.exporter.collectors"), 1);
