@@ -44,7 +44,8 @@ bool ExporterProcess::start(const QStringList &arguments)
         const QRegularExpressionMatch match = listening.match(QString::fromUtf8(output));
         if (match.hasMatch()) {
             m_port = quint16(match.captured(1).toUInt());
-            m_startupOutput = output;
+            const qsizetype lineEnd = output.indexOf('\n', output.indexOf("listening on port"));
+            m_outputAfterPort = lineEnd < 0 ? QByteArray() : output.mid(lineEnd + 1);
             return true;
         }
     }

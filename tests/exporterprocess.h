@@ -30,9 +30,9 @@ public:
     // says which port it got. False (with the output in error()) if it exits or stays silent.
     bool start(const QStringList &arguments);
     quint16 port() const { return m_port; }
-    // What it wrote to stderr up to and including the line with its port; lines it wrote at
-    // once with that one (a collector's first failure) are here too, not in process().
-    QByteArray startupOutput() const { return m_startupOutput; }
+    // What it wrote to stderr after the line with its port but read together with it (a
+    // collector's first failure can come that soon); process() has only what came later.
+    QByteArray outputAfterPort() const { return m_outputAfterPort; }
     QString error() const { return m_error; }
     QProcess &process() { return m_process; }
 
@@ -45,5 +45,5 @@ private:
     QNetworkAccessManager m_network;
     quint16 m_port = 0;
     QString m_error;
-    QByteArray m_startupOutput;
+    QByteArray m_outputAfterPort;
 };

@@ -175,7 +175,7 @@ void TestCredentials::upgradeUrlInStatusAndLog()
              status.constData());
     QVERIFY2(!status.contains("UpgradeS3cret") && !status.contains("UpgradeTok3n"), status.constData());
 
-    QByteArray log = exporter.startupOutput();
+    QByteArray log = exporter.outputAfterPort();
     QTRY_VERIFY_WITH_TIMEOUT((log += exporter.process().readAllStandardError()).contains("collector upgrade failed"), 10'000);
     QVERIFY2(log.contains("/nixos-26.05/git-revision?token=REDACTED"), log.constData());
     QVERIFY2(!log.contains("UpgradeS3cret") && !log.contains("UpgradeTok3n"), log.constData());

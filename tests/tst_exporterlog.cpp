@@ -35,7 +35,7 @@ public:
     explicit LogReader(QProcess &process, const QByteArray &alreadyRead = {})
         : m_process(process), m_buffer(alreadyRead) {}
     explicit LogReader(ExporterProcess &exporter)
-        : LogReader(exporter.process(), exporter.startupOutput()) {}
+        : LogReader(exporter.process(), exporter.outputAfterPort()) {}
     QList<QByteArray> lines()
     {
         m_buffer += m_process.readAllStandardError();
