@@ -24,4 +24,15 @@ struct DrvName
 // 6.0; "foo-bar" → foo-bar with no version).
 DrvName parseDrvName(QStringView name);
 
+// The package a store path name belongs to, grouped as `nix store diff-closures` groups them:
+// a last "-<lower-case letters>" (an output: "-man", "-dev", "-bin") or "-lib32"/"-lib64" is
+// cut off first, then parseDrvName ("systemd-257.8-man" → systemd, 257.8). As in Nix this
+// also cuts a version suffix spelled in letters ("foo-unstable" → foo).
+DrvName packageOf(QStringView name);
+
+// Nix's compareVersions (builtins.compareVersions): components split at '.' and '-' and
+// between digits and other characters, numbers compared as numbers, "pre" before anything,
+// a missing component before a number ("1.2" < "1.2.1"). Negative, 0 or positive.
+int compareVersions(QStringView a, QStringView b);
+
 } // namespace StorePathName

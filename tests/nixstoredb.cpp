@@ -114,6 +114,11 @@ QString insert(QSqlDatabase &db, qint64 first, qint64 count, qint64 salt)
 
 } // namespace
 
+QString pathOf(qint64 i)
+{
+    return QStringLiteral("/nix/store/%1-package-%2").arg(storeHash(i, 0)).arg(i);
+}
+
 qint64 narSizeOf(qint64 i)
 {
     return 1024 + (i * 7919) % 100'000'000;

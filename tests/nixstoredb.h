@@ -19,6 +19,9 @@ struct Result
 // their exact count and size. wal: journal_mode=WAL as Nix sets it; else a rollback journal.
 Result create(const QString &hostFile, qint64 paths, bool wal = true);
 
+// The store path create() gives path number i (1-based); its closure is paths 1 to i.
+QString pathOf(qint64 i);
+
 // The narSize the generator gives path number i (1-based): varied, up to ~100 MB.
 qint64 narSizeOf(qint64 i);
 

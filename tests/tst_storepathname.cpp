@@ -11,6 +11,10 @@ private Q_SLOTS:
     void of();
     void parseDrvName_data();
     void parseDrvName();
+    void packageOf_data();
+    void packageOf();
+    void compareVersions_data();
+    void compareVersions();
 };
 
 void TestStorePathName::of_data()
@@ -61,6 +65,60 @@ void TestStorePathName::parseDrvName()
     const StorePathName::DrvName parsed = StorePathName::parseDrvName(input);
     QCOMPARE(parsed.name, name);
     QCOMPARE(parsed.version, version);
+}
+
+void TestStorePathName::packageOf_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("version");
+    // As `nix store diff-closures` groups paths (its regex "(.*)-([a-z]+|lib32|lib64)" first).
+    QTest::newRow("output man") << "systemd-257.8-man" << "systemd" << "257.8";
+    QTest::newRow("output dev") << "openssl-3.0.15-dev" << "openssl" << "3.0.15";
+    QTest::newRow("lib64") << "glibc-2.40-66-lib64" << "glibc" << "2.40-66";
+    QTest::newRow("lib32 only once") << "foo-1.0-lib32-lib64" << "foo" << "1.0-lib32";
+    QTest::newRow("no output") << "linux-6.12.47" << "linux" << "6.12.47";
+    QTest::newRow("letters are an output too") << "nixos-system-host" << "nixos-system" << "";
+    QTest::newRow("unstable suffix") << "foo-unstable" << "foo" << "";
+    QTest::newRow("digits in the suffix") << "perl-5.38-lib2" << "perl" << "5.38-lib2";
+    QTest::newRow("no dash") << "etc" << "etc" << "";
+    QTest::newRow("capital letters stay") << "foo-1.0-Bin" << "foo" << "1.0-Bin";
+}
+
+void TestStorePathName::packageOf()
+{
+    QFETCH(QString, input);
+    QFETCH(QString, name);
+    QFETCH(QString, version);
+    QCOMPARE(StorePathName::packageOf(input), (StorePathName::DrvName{name, version}));
+}
+
+void TestStorePathName::compareVersions_data()
+{
+    QTest::addColumn<QString>("a");
+    QTest::addColumn<QString>("b");
+    QTest::addColumn<int>("order");
+    // The same answers as `nix-instantiate --eval -E 'builtins.compareVersions "a" "b"'`.
+    QTest::newRow("numbers as numbers") << "1.9" << "1.10" << -1;
+    QTest::newRow("equal") << "2.12.1" << "2.12.1" << 0;
+    QTest::newRow("leading zeros") << "1.01" << "1.1" << 0;
+    QTest::newRow("longer is newer") << "1.2" << "1.2.1" << -1;
+    QTest::newRow("pre first") << "1.0pre3" << "1.0" << -1;
+    QTest::newRow("letters before numbers") << "2.3a" << "2.3.1" << -1;
+    QTest::newRow("letters compared") << "1.0a" << "1.0b" << -1;
+    QTest::newRow("dash separates") << "2.40-66" << "2.40-7" << 1;
+    QTest::newRow("empty version") << "" << "1.0" << -1;
+    QTest::newRow("dates") << "unstable-2024-11-02" << "unstable-2024-10-30" << 1;
+}
+
+void TestStorePathName::compareVersions()
+{
+    QFETCH(QString, a);
+    QFETCH(QString, b);
+    QFETCH(int, order);
+    const auto sign = [](int v) { return (v > 0) - (v < 0); };
+    QCOMPARE(sign(StorePathName::compareVersions(a, b)), order);
+    QCOMPARE(sign(StorePathName::compareVersions(b, a)), -order);
 }
 
 QTEST_GUILESS_MAIN(TestStorePathName)
