@@ -2,13 +2,18 @@
 // nixos-status: a one-shot report of this (or another) NixOS machine for shells and scripts.
 #include "assessment.h"
 #include "buildinfo.h"
+#include "diffreport.h"
 #include "flakehealth.h"
+#include "generationlist.h"
+#include "generationscanner.h"
 #include "httpclientconfig.h"
+#include "nixdatabase.h"
 #include "remotestatus.h"
 #include "snapshotreader.h"
 #include "statusjson.h"
 #include "statusreport.h"
 #include "systemlayout.h"
+#include "systemselector.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -30,12 +35,139 @@ const char *const Description =
     "--remote with TLS or basic auth: --http.config.file names a file in the format of\n"
     "promtool's --http.config.file (basic_auth with username and password_file,\n"
     "authorization, tls_config with ca_file, cert_file, key_file, server_name). Passwords\n"
-    "are read from files only, never from the command line.";
+    "are read from files only, never from the command line.\n"
+    "\n"
+    "Commands (each has its own --help):\n"
+    "  nixos-status diff [FROM [TO]]   packages upgraded, downgraded, added, removed\n"
+    "  nixos-status generations        the system generations, with their closures";
+
+const char *const DiffDescription =
+    "Shows what changed between two systems: packages upgraded, downgraded, added and\n"
+    "removed with their versions, then the closures' paths and size before -> after.\n"
+    "Packages are grouped as `nix store diff-closures` groups them; read from the Nix\n"
+    "database (read-only), without running nix.\n"
+    "\n"
+    "FROM and TO: a generation number, booted, current, a store path or a link to one\n"
+    "(e.g. /nix/var/nix/profiles/system-46-link). TO defaults to current; FROM to booted\n"
+    "(what a reboot would change) or, when booted is current, to the generation before it\n"
+    "(what the last switch changed).\n"
+    "\n"
+    "Exit status: 0 shown, 2 a side cannot be read (no such generation, not in the Nix\n"
+    "database, database unreadable) or bad usage. --json: docs/diff-json.md.";
+
+const char *const GenerationsDescription =
+    "Lists the system generations, newest first: number, build date, NixOS version,\n"
+    "kernel, specialisations, the size of each closure (from the Nix database, read-only,\n"
+    "when it can be read) and which is current, booted and the default for the next boot.\n"
+    "\n"
+    "Exit status: 0 listed (a closure that cannot be read shows as unknown), 2 the\n"
+    "generations cannot be read or bad usage. --json: docs/diff-json.md.";
 
 int fail(const QString &message)
 {
     QTextStream(stderr) << "nixos-status: " << message << '\n';
     return StatusReport::Error;
+}
+
+// The options diff and generations share with the report: --json, --root, --color.
+struct CommandOptions
+{
+    QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Print JSON (docs/diff-json.md).")};
+    QCommandLineOption root{QStringLiteral("root"), QStringLiteral("Read the system below this directory."),
+                            QStringLiteral("dir"), QStringLiteral("/")};
+    QCommandLineOption colour{QStringLiteral("color"),
+                              QStringLiteral("Colour: auto (on a terminal, unless NO_COLOR is set), always, never."),
+                              QStringLiteral("when"), QStringLiteral("auto")};
+};
+
+bool colourWanted(const QString &mode)
+{
+    return mode == QLatin1String("always")
+           || (mode == QLatin1String("auto") && ::isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR"));
+}
+
+// Parses a command's arguments (after its name); an exit code when done already (help, errors).
+std::optional<int> parseCommand(QCommandLineParser &parser, const CommandOptions &options, const char *description,
+                                QStringList arguments, qsizetype maxPositional)
+{
+    parser.setApplicationDescription(QLatin1String(description));
+    parser.addHelpOption();
+    parser.addOptions({options.json, options.root, options.colour});
+    arguments.removeAt(1); // the command's name
+    if (!parser.parse(arguments))
+        return fail(parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return 0;
+    }
+    if (parser.positionalArguments().size() > maxPositional)
+        return fail(QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().at(maxPositional)));
+    if (!QStringList{"auto", "always", "never"}.contains(parser.value(options.colour)))
+        return fail(QStringLiteral("--color must be auto, always or never"));
+    if (!QDir(parser.value(options.root)).exists())
+        return fail(QStringLiteral("--root %1: no such directory").arg(parser.value(options.root)));
+    return std::nullopt;
+}
+
+int diffCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const CommandOptions options;
+    parser.addPositionalArgument(QStringLiteral("FROM"), QStringLiteral("Default: booted, or the generation before current."),
+                                 QStringLiteral("[FROM"));
+    parser.addPositionalArgument(QStringLiteral("TO"), QStringLiteral("Default: current."), QStringLiteral("[TO]]"));
+    if (const std::optional<int> done = parseCommand(parser, options, DiffDescription, arguments, 2))
+        return *done;
+    const SystemLayout layout(parser.value(options.root));
+    const GenerationState state = GenerationScanner::scan(layout);
+    const QStringList sides = parser.positionalArguments();
+    QString error;
+    const std::optional<SelectedSystem> from = sides.isEmpty() ? SystemSelector::defaultFrom(layout, state, &error)
+                                                                : SystemSelector::select(layout, state, sides[0], &error);
+    if (!from)
+        return fail(error);
+    const std::optional<SelectedSystem> to =
+        SystemSelector::select(layout, state, sides.size() > 1 ? sides[1] : QStringLiteral("current"), &error);
+    if (!to)
+        return fail(error);
+    NixDatabase database(layout);
+    std::optional<StoreClosure> before = database.closure(from->storePath, &error);
+    if (!before)
+        return fail(QStringLiteral("%1: %2").arg(from->name, error));
+    std::optional<StoreClosure> after = database.closure(to->storePath, &error);
+    if (!after)
+        return fail(QStringLiteral("%1: %2").arg(to->name, error));
+    const PackageDiff diff = PackageDiff::between(*before, *after);
+    const DiffReport::Side fromSide{*from, std::move(*before)}, toSide{*to, std::move(*after)};
+    QTextStream out(stdout);
+    if (parser.isSet(options.json))
+        out << QJsonDocument(DiffReport::toJson(fromSide, toSide, diff)).toJson(QJsonDocument::Indented);
+    else
+        out << DiffReport::render(fromSide, toSide, diff, colourWanted(parser.value(options.colour)));
+    return 0;
+}
+
+int generationsCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const CommandOptions options;
+    if (const std::optional<int> done = parseCommand(parser, options, GenerationsDescription, arguments, 0))
+        return *done;
+    const SystemLayout layout(parser.value(options.root));
+    const GenerationState state = GenerationScanner::scan(layout);
+    if (!state.generationsListed)
+        return fail(QStringLiteral("%1: not a readable directory").arg(SystemLayout::ProfilesDir));
+    const GenerationList::Closures closures = GenerationList::readClosures(layout, state);
+    QTextStream out(stdout);
+    if (parser.isSet(options.json)) {
+        out << QJsonDocument(GenerationList::toJson(state, closures)).toJson(QJsonDocument::Indented);
+        return 0;
+    }
+    out << GenerationList::render(state, closures, colourWanted(parser.value(options.colour)));
+    out.flush();
+    if (!closures.error.isEmpty())
+        QTextStream(stderr) << "nixos-status: closures unknown: " << closures.error << '\n';
+    return 0;
 }
 } // namespace
 
@@ -44,6 +176,11 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("nixos-status"));
     QCoreApplication::setApplicationVersion(QLatin1String(BuildInfo::Version));
+    const QStringList arguments = QCoreApplication::arguments();
+    if (arguments.size() > 1 && arguments[1] == QLatin1String("diff"))
+        return diffCommand(arguments);
+    if (arguments.size() > 1 && arguments[1] == QLatin1String("generations"))
+        return generationsCommand(arguments);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QLatin1String(Description));
@@ -137,10 +274,7 @@ int main(int argc, char *argv[])
     if (parser.isSet(json)) {
         out << QJsonDocument(status).toJson(QJsonDocument::Indented);
     } else {
-        const bool useColour = colourMode == QLatin1String("always")
-                               || (colourMode == QLatin1String("auto") && ::isatty(STDOUT_FILENO)
-                                   && qEnvironmentVariableIsEmpty("NO_COLOR"));
-        out << StatusReport::render(status, useColour);
+            out << StatusReport::render(status, colourWanted(colourMode));
     }
     return StatusReport::exitCode(status);
 }

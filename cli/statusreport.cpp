@@ -2,6 +2,7 @@
 #include "statusreport.h"
 
 #include "statustext.h"
+#include "terminalcolour.h"
 #include "thresholds.h"
 
 #include <QDateTime>
@@ -13,20 +14,14 @@
 namespace StatusReport {
 namespace {
 
-enum class Colour { None, Green, Yellow, Red, Bold, Dim };
+using Colour = TerminalColour;
 
 class Writer
 {
 public:
     explicit Writer(bool colour) : m_colour(colour) {}
 
-    QString paint(const QString &text, Colour colour) const
-    {
-        if (!m_colour || colour == Colour::None)
-            return text;
-        static const char *const codes[] = {"", "32", "33", "31", "1", "2"};
-        return QStringLiteral("\x1b[%1m%2\x1b[0m").arg(QLatin1String(codes[int(colour)]), text);
-    }
+    QString paint(const QString &text, Colour colour) const { return ::paint(text, colour, m_colour); }
     void line(const QString &text = {}) { m_text += text + QLatin1Char('\n'); }
     // "  label     value"
     void field(const QString &label, const QString &value) { line(QStringLiteral("  %1 %2").arg(label.leftJustified(9), value)); }
@@ -227,6 +222,17 @@ ExitCode exitCode(const QJsonObject &status)
     if (level == QLatin1String("ok"))
         return Ok;
     return level == QLatin1String("attention") ? Attention : Error;
+}
+
+QString bytes(double size)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int unit = 0;
+    while (size >= 1024 && unit < 4) {
+        size /= 1024;
+        ++unit;
+    }
+    return QStringLiteral("%1 %2").arg(size, 0, 'f', unit == 0 ? 0 : 1).arg(QLatin1String(units[unit]));
 }
 
 } // namespace StatusReport

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "storeclosure.h"
+#include "storestats.h"
 
 #include <QString>
 
@@ -20,10 +21,11 @@ class SystemLayout;
 class NixDatabase
 {
 public:
-    static inline const QString Path = QStringLiteral("/nix/var/nix/db/db.sqlite");
-    // How long a query waits for a writer that holds the database (rollback journal) before
-    // it gives up: a read fails fast instead of hanging behind a long nix-store operation.
-    static constexpr int BusyTimeoutMs = 1000;
+    // Where the database is and how long a query waits for a writer that holds it (rollback
+    // journal) before it gives up, so that a read fails fast instead of hanging behind a
+    // long nix-store operation: StoreStatsReader's, which every part includes already.
+    static inline const QString &Path = StoreStatsReader::DatabasePath;
+    static constexpr int BusyTimeoutMs = StoreStatsReader::BusyTimeoutMs;
 
     struct Totals
     {

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "nixdatabase.h"
-
 #include <QString>
 
 #include <optional>
@@ -22,12 +20,13 @@ struct StoreStats
 };
 
 namespace StoreStatsReader {
-inline const QString DatabasePath = NixDatabase::Path;
+inline const QString DatabasePath = QStringLiteral("/nix/var/nix/db/db.sqlite");
 inline const QString GcRootsDir = QStringLiteral("/nix/var/nix/gcroots");
-inline constexpr int BusyTimeoutMs = NixDatabase::BusyTimeoutMs;
+// How long a read waits for a writer that holds the database (rollback journal) before it
+// gives up: a refresh fails fast instead of hanging behind a long nix-store operation.
+inline constexpr int BusyTimeoutMs = 1000;
 
-// Reads the figures through NixDatabase below layout's root, read-only; returns an error line
-// or an empty string.
+// Reads the database below layout's root, read-only; returns an error line or an empty string.
 QString read(const SystemLayout &layout, StoreStats &stats);
 // The GC root count alone (part of read()); nullopt when there is no gcroots directory.
 std::optional<qint64> countGcRoots(const SystemLayout &layout);
