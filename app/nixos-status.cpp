@@ -20,6 +20,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QTextStream>
 
 #include <unistd.h>
@@ -90,6 +91,7 @@ bool colourWanted(const QString &mode)
 std::optional<int> parseCommand(QCommandLineParser &parser, const CommandOptions &options, const char *description,
                                 QStringList arguments, qsizetype maxPositional)
 {
+    const QString command = arguments.at(1);
     parser.setApplicationDescription(QLatin1String(description));
     parser.addHelpOption();
     parser.addOptions({options.json, options.root, options.colour});
@@ -97,7 +99,9 @@ std::optional<int> parseCommand(QCommandLineParser &parser, const CommandOptions
     if (!parser.parse(arguments))
         return fail(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
+        // "Usage: nixos-status diff [options] ...", not the path the program was started by.
+        static const QRegularExpression program(QStringLiteral("^Usage: \\S+"));
+        QTextStream(stdout) << parser.helpText().replace(program, QStringLiteral("Usage: nixos-status ") + command);
         return 0;
     }
     if (parser.positionalArguments().size() > maxPositional)
