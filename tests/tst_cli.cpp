@@ -39,6 +39,7 @@ private Q_SLOTS:
     void badUsageExitsTwo_data();
     void badUsageExitsTwo();
     void colourOnlyWhenAsked();
+    void commandsHaveTheirOwnHelp();
     void remoteReadsTheExporter();
     void remoteUnreachableExitsTwo();
 
@@ -144,6 +145,14 @@ void TestCli::badUsageExitsTwo_data()
     QTest::newRow("bad now") << QStringList{"--now=yesterday"} << "nixos-status: --now must be a number of seconds";
     QTest::newRow("missing root") << QStringList{"--root", "/does/not/exist"} << "nixos-status: --root /does/not/exist: no such directory";
     QTest::newRow("positional") << QStringList{"extra"} << "nixos-status: unexpected argument \"extra\"";
+    QTest::newRow("generations, positional") << QStringList{"generations", "extra"}
+                                             << "nixos-status: unexpected argument \"extra\"";
+    QTest::newRow("diff, three sides") << QStringList{"diff", "1", "2", "3"} << "nixos-status: unexpected argument \"3\"";
+    QTest::newRow("diff, bad colour") << QStringList{"diff", "--color=purple"}
+                                      << "nixos-status: --color must be auto, always or never";
+    QTest::newRow("diff, missing root") << QStringList{"diff", "--root", "/does/not/exist"}
+                                        << "nixos-status: --root /does/not/exist: no such directory";
+    QTest::newRow("diff, report flag") << QStringList{"diff", "--remote", "host"} << "nixos-status: Unknown option 'remote'.";
 }
 
 void TestCli::badUsageExitsTwo()
@@ -161,6 +170,18 @@ void TestCli::colourOnlyWhenAsked()
     QVERIFY(run(base + QStringList{"--color=always"}).out.contains("\x1b[33mattention\x1b[0m"));
     QVERIFY(!run(base + QStringList{"--color=never"}).out.contains('\x1b'));
     QVERIFY(!run(base).out.contains('\x1b'));  // auto, and stdout is a pipe here
+}
+
+void TestCli::commandsHaveTheirOwnHelp()
+{
+    const CliRun diff = run({QStringLiteral("diff"), QStringLiteral("--help")});
+    QCOMPARE(diff.exitCode, 0);
+    QVERIFY2(diff.out.startsWith("Usage: nixos-status diff [options] [FROM [TO]]\n"), diff.out.constData());
+    QVERIFY(diff.out.contains("--json") && !diff.out.contains("--remote"));
+    const CliRun generations = run({QStringLiteral("generations"), QStringLiteral("--help")});
+    QVERIFY2(generations.out.startsWith("Usage: nixos-status generations [options]\n"), generations.out.constData());
+    // The report's help names both.
+    QVERIFY(run({QStringLiteral("--help")}).out.contains("nixos-status diff [FROM [TO]]"));
 }
 
 void TestCli::remoteReadsTheExporter()
