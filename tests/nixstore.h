@@ -53,6 +53,12 @@ public:
     std::optional<QMap<QString, QPair<QStringList, QStringList>>> diffClosures(const QString &before,
                                                                             const QString &after);
     QString error() const { return m_error; }
+    // The last build failed only because the kernel gives Nix no sandbox here (no user
+    // namespaces, as in some containers and chroots): a limit of the machine, not of the code.
+    bool sandboxUnavailable() const
+    {
+        return m_error.contains(QLatin1String("cannot perform a sandboxed build"));
+    }
     QString storeUri() const;
     // The options every Nix command here gets: no sandbox settings of the host, no build users
     // (we may not be root), no substituters.

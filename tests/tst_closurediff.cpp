@@ -66,6 +66,9 @@ void TestClosureDiff::initTestCase()
     timer.start();
     for (int step = 0; step < 3; ++step) {
         const std::optional<QString> system = m_store->build(NixStore::sample(Packages, step));
+        if (!system && m_store->sandboxUnavailable())
+            QSKIP(qPrintable(QStringLiteral("Nix builds into a store below a root only in its sandbox, which this machine does not allow: ")
+                             + m_store->error()));
         QVERIFY2(system, qPrintable(m_store->error()));
         m_systems.append(*system);
         QVERIFY2(m_store->setSystemProfile(*system), qPrintable(m_store->error()));
