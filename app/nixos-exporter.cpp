@@ -6,6 +6,7 @@
 #include "commandline.h"
 #include "exporterserver.h"
 #include "logformat.h"
+#include "maintenancereader.h"
 #include "statusmonitor.h"
 #include "systemdsocket.h"
 #include "upgradechecker.h"
@@ -70,6 +71,12 @@ int main(int argc, char *argv[])
     if (config.collectors.value(QStringLiteral("upgrade"))) {
         upgrade = std::make_unique<UpgradeChecker>(monitor, config.upgrade);
         upgrade->start();
+    }
+    // systemd's answers about the maintenance units, on its signals.
+    std::unique_ptr<MaintenanceReader> maintenance;
+    if (config.collectors.value(QStringLiteral("maintenance"))) {
+        maintenance = std::make_unique<MaintenanceReader>(monitor);
+        maintenance->start();
     }
 
     // Like Go programs since 1.19: the soft limit on open files up to the hard one, so that many

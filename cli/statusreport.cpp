@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "statusreport.h"
 
+#include "statusjson.h"
 #include "statustext.h"
 #include "terminalcolour.h"
 #include "thresholds.h"
@@ -159,6 +160,33 @@ void writeBoot(Writer &out, const QJsonObject &status)
                                                        number("room_for_generations")));
 }
 
+// "auto-upgrade: last success 3 days ago, next run tonight 04:40", one line per task that
+// exists, when the maintenance collector ran; the time of the report is the document's.
+void writeMaintenance(Writer &out, const QJsonObject &status)
+{
+    const QJsonValue maintenance = status[QStringLiteral("maintenance")];
+    const QJsonObject source = status[QStringLiteral("sources")][QStringLiteral("maintenance")].toObject();
+    if (!maintenance.isObject())
+        return;  // not read
+    out.line();
+    out.line(out.paint(QStringLiteral("Maintenance"), Colour::Bold));
+    if (!source[QStringLiteral("ok")].toBool()) {
+        out.line(QStringLiteral("  unknown: %1").arg(optionalText(source[QStringLiteral("error")])));
+        return;
+    }
+    const qint64 now = status[QStringLiteral("generated_at")].toInteger();
+    bool any = false;
+    for (const QJsonValue &task : maintenance[QStringLiteral("tasks")].toArray()) {
+        const Maintenance::TaskState state = StatusJson::taskState(task.toObject());
+        if (!state.present)
+            continue;
+        out.line(QStringLiteral("  ") + StatusText::maintenanceTask(task[QStringLiteral("name")].toString(), state, now));
+        any = true;
+    }
+    if (!any)
+        out.line(QStringLiteral("  no auto-upgrade, garbage collection or optimisation units"));
+}
+
 void writeFlake(Writer &out, const QJsonObject &status)
 {
     const QJsonValue flakeValue = status[QStringLiteral("flake")];
@@ -212,6 +240,7 @@ QString render(const QJsonObject &status, bool colour)
     writeSystem(out, status);
     writeStore(out, status);
     writeBoot(out, status);
+    writeMaintenance(out, status);
     writeFlake(out, status);
     return out.text();
 }

@@ -69,6 +69,24 @@ Assessment Assessment::of(const Snapshot &snapshot, const Thresholds &thresholds
     const BootState &boot = snapshot.boot;
     if (const std::optional<qint64> room = boot.roomForGenerations(); room && *room < thresholds.bootMinGenerations)
         add("boot-full", Level::Attention, StatusText::boot(boot.path, boot.freeBytes, room), boot.path);
+
+    // systemd forgets a service's result on reboot; the timer's last firing (Persistent=)
+    // stays. A failed last run is its own finding, so "overdue" is about runs, not successes:
+    // nothing ran for N days means nothing succeeded in them.
+    const Maintenance::TaskState upgrade = Maintenance::state(snapshot.maintenance, Maintenance::autoUpgrade());
+    if (upgrade.lastRunSucceeded == false)
+        add("auto-upgrade-failed", Level::Attention,
+            QStringLiteral("auto-upgrade failed %1 ago (%2)").arg(StatusText::age(now - upgrade.lastRunAt.value_or(now)), upgrade.result),
+            QLatin1String(Maintenance::autoUpgrade().service));
+    const auto overdue = [&](const char *code, const Maintenance::Task &task, qint64 limit) {
+        const Maintenance::TaskState state = Maintenance::state(snapshot.maintenance, task);
+        if (state.scheduled && state.lastRunSucceeded != false && state.lastRunAt && now - *state.lastRunAt > limit)
+            add(code, Level::Attention,
+                QStringLiteral("%1 has not run for %2").arg(QLatin1String(task.name), StatusText::age(now - *state.lastRunAt)),
+                QString::number(*state.lastRunAt));
+    };
+    overdue("auto-upgrade-overdue", Maintenance::autoUpgrade(), thresholds.autoUpgradeOverdueSeconds);
+    overdue("gc-overdue", Maintenance::garbageCollection(), thresholds.garbageCollectionOverdueSeconds);
     return result;
 }
 
@@ -84,5 +102,11 @@ std::optional<qint64> Assessment::nextChange(const Snapshot &snapshot, const Thr
         consider(current->created + thresholds.generationStaleSeconds + 1);
     if (const std::optional<qint64> nixpkgs = snapshot.nixpkgsTimestamp())
         consider(*nixpkgs + thresholds.nixpkgsStaleSeconds + 1);
+    for (const auto &[task, limit] : {std::pair{&Maintenance::autoUpgrade(), thresholds.autoUpgradeOverdueSeconds},
+                                      std::pair{&Maintenance::garbageCollection(), thresholds.garbageCollectionOverdueSeconds}}) {
+        const Maintenance::TaskState state = Maintenance::state(snapshot.maintenance, *task);
+        if (state.scheduled && state.lastRunAt)
+            consider(*state.lastRunAt + limit + 1);
+    }
     return next;
 }

@@ -20,7 +20,7 @@ struct Assessment
     {
         QString code;     // stable identifier: "reboot-required", "generation-stale",
                           // "nixpkgs-stale", "nixpkgs-unmaintained", "source-failed",
-                          // "boot-full"
+                          // "boot-full", "auto-upgrade-failed", "auto-upgrade-overdue", "gc-overdue"
         Level level = Level::Attention;
         QString message;  // one line for people
         // The identity of the condition: equal across rescans and restarts while it is the
@@ -35,8 +35,9 @@ struct Assessment
 
     static QString levelName(Level level);  // "ok", "attention", "error"
     static Assessment of(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now);
-    // The first moment after now at which time alone changes the verdict (a generation or
-    // nixpkgs crosses its threshold), so that a UI can sleep until then instead of polling.
+    // The first moment after now at which time alone changes the verdict (a generation,
+    // nixpkgs or a maintenance task's last run crosses its threshold), so that a UI can sleep
+    // until then instead of polling.
     static std::optional<qint64> nextChange(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now);
     bool operator==(const Assessment &) const = default;
 };

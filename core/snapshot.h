@@ -5,6 +5,7 @@
 #include "flakehealth.h"
 #include "flakelock.h"
 #include "generationstate.h"
+#include "maintenancestate.h"
 #include "storestats.h"
 #include "upgradestate.h"
 
@@ -56,6 +57,10 @@ struct Snapshot
     // and small files).
     SourceStatus bootStatus;
     BootState boot;
+    // Not read by the core either: the exporter asks systemd over D-Bus and hands the answer
+    // to StatusMonitor::setMaintenanceResult; scans carry it over.
+    SourceStatus maintenanceStatus;
+    MaintenanceState maintenance;
 
     // The nixpkgs commit time the system is on: the flake's "nixpkgs" input if known, else
     // the date in the running system's NixOS label.

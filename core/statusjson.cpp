@@ -169,6 +169,48 @@ QJsonValue bootJson(const Snapshot &snapshot)
     };
 }
 
+QJsonValue maintenanceJson(const Snapshot &snapshot)
+{
+    if (!snapshot.maintenanceStatus.enabled)
+        return QJsonValue::Null;
+    // Units systemd does not know are not listed; tasks always are, with "present".
+    QJsonArray units;
+    for (const MaintenanceUnit &unit : snapshot.maintenance.units)
+        units.append(QJsonObject{{QStringLiteral("name"), unit.name},
+                                 {QStringLiteral("active_state"), text(unit.activeState)},
+                                 {QStringLiteral("result"), text(unit.result)},
+                                 {QStringLiteral("last_run_at"), optional(unit.lastRunAt)},
+                                 {QStringLiteral("last_run_succeeded"), optional(unit.lastRunSucceeded)},
+                                 {QStringLiteral("next_run_at"), optional(unit.nextRunAt)}});
+    QJsonArray tasks;
+    for (const Maintenance::Task &task : Maintenance::tasks()) {
+        const Maintenance::TaskState state = Maintenance::state(snapshot.maintenance, task);
+        tasks.append(QJsonObject{{QStringLiteral("name"), QLatin1String(task.name)},
+                                 {QStringLiteral("service"), QLatin1String(task.service)},
+                                 {QStringLiteral("timer"), QLatin1String(task.timer)},
+                                 {QStringLiteral("present"), state.present},
+                                 {QStringLiteral("scheduled"), state.scheduled},
+                                 {QStringLiteral("last_run_at"), optional(state.lastRunAt)},
+                                 {QStringLiteral("last_run_succeeded"), optional(state.lastRunSucceeded)},
+                                 {QStringLiteral("last_success_at"), optional(state.lastSuccessAt)},
+                                 {QStringLiteral("result"), text(state.result)},
+                                 {QStringLiteral("next_run_at"), optional(state.nextRunAt)}});
+    }
+    return QJsonObject{{QStringLiteral("units"), snapshot.maintenanceStatus.ok ? QJsonValue(units) : QJsonValue(QJsonValue::Null)},
+                       {QStringLiteral("tasks"), snapshot.maintenanceStatus.ok ? QJsonValue(tasks) : QJsonValue(QJsonValue::Null)}};
+}
+
+template<typename T>
+std::optional<T> fromJson(const QJsonValue &value)
+{
+    if (value.isNull() || value.isUndefined())
+        return std::nullopt;
+    if constexpr (std::is_same_v<T, bool>)
+        return value.toBool();
+    else
+        return value.toInteger();
+}
+
 QJsonObject assessmentJson(const Assessment &assessment)
 {
     QJsonArray findings;
@@ -196,6 +238,7 @@ QJsonObject toJson(const Snapshot &snapshot, const Assessment &assessment, qint6
                                                {QStringLiteral("store"), sourceJson(snapshot.storeStatus)},
                                                {QStringLiteral("upgrade"), sourceJson(snapshot.upgradeStatus)},
                                                {QStringLiteral("boot"), sourceJson(snapshot.bootStatus)}}},
+                                               {QStringLiteral("maintenance"), sourceJson(snapshot.maintenanceStatus)}}},
         {QStringLiteral("system"), generationsJson(snapshot.generations, snapshot.generationStatus.ok, now)},
         {QStringLiteral("flake"), snapshot.flakeStatus.enabled
                                       ? QJsonValue(flakeJson(snapshot.flake, snapshot.flakeStatus.ok, now))
@@ -206,7 +249,21 @@ QJsonObject toJson(const Snapshot &snapshot, const Assessment &assessment, qint6
         {QStringLiteral("store"), storeJson(snapshot)},
         {QStringLiteral("upgrade"), upgradeJson(snapshot)},
         {QStringLiteral("boot"), bootJson(snapshot)},
+        {QStringLiteral("maintenance"), maintenanceJson(snapshot)},
     };
+}
+
+Maintenance::TaskState taskState(const QJsonObject &task)
+{
+    Maintenance::TaskState state;
+    state.present = task[QStringLiteral("present")].toBool();
+    state.scheduled = task[QStringLiteral("scheduled")].toBool();
+    state.lastRunAt = fromJson<qint64>(task[QStringLiteral("last_run_at")]);
+    state.lastRunSucceeded = fromJson<bool>(task[QStringLiteral("last_run_succeeded")]);
+    state.lastSuccessAt = fromJson<qint64>(task[QStringLiteral("last_success_at")]);
+    state.result = task[QStringLiteral("result")].toString();
+    state.nextRunAt = fromJson<qint64>(task[QStringLiteral("next_run_at")]);
+    return state;
 }
 
 QUrl urlFor(const QString &exporterAddress)

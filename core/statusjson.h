@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "maintenancestate.h"
+
 #include <QJsonObject>
 #include <QUrl>
 
@@ -13,6 +15,9 @@ namespace StatusJson {
 inline constexpr int SchemaVersion = 1;
 
 QJsonObject toJson(const Snapshot &snapshot, const Assessment &assessment, qint64 now);
+
+// One entry of the document's maintenance.tasks, read back (the CLI's report of a document).
+Maintenance::TaskState taskState(const QJsonObject &task);
 
 // Where an exporter serves the document: "host:9971", "http://host:9971" and
 // "https://host/prefix/status" all work.

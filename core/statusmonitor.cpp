@@ -90,10 +90,20 @@ void StatusMonitor::setUpgradeResult(const SourceStatus &status, const UpgradeSt
         Q_EMIT snapshotChanged(m_snapshot);
 }
 
+void StatusMonitor::setMaintenanceResult(const SourceStatus &status, const MaintenanceState &state)
+{
+    const bool changed = !(m_snapshot.maintenanceStatus == status && m_snapshot.maintenance == state);
+    m_snapshot.maintenanceStatus = status;
+    m_snapshot.maintenance = state;
+    if (changed)
+        Q_EMIT snapshotChanged(m_snapshot);
+}
+
 void StatusMonitor::applyScan(Snapshot snapshot)
 {
     m_scanning = false;
-    // The store is read at its own interval and the upgrade check happens elsewhere: a scan
+    // The store is read at its own interval, the upgrade check and systemd's answers come from
+    // elsewhere: a scan
     // without them keeps what the last one had.
     if (!snapshot.storeStatus.enabled) {
         snapshot.storeStatus = m_snapshot.storeStatus;
@@ -101,6 +111,8 @@ void StatusMonitor::applyScan(Snapshot snapshot)
     }
     snapshot.upgradeStatus = m_snapshot.upgradeStatus;
     snapshot.upgrade = m_snapshot.upgrade;
+    snapshot.maintenanceStatus = m_snapshot.maintenanceStatus;
+    snapshot.maintenance = m_snapshot.maintenance;
     // collectedAt and durations always differ; compare what the system says.
     Snapshot previous = m_snapshot;
     previous.collectedAt = snapshot.collectedAt;

@@ -47,6 +47,8 @@ public:
     // Merges a result produced outside the core (the exporter's network upgrade check) into
     // the snapshot; emits snapshotChanged if that changes it. Scans keep it.
     void setUpgradeResult(const SourceStatus &status, const UpgradeState &state);
+    // The same for what systemd says about the maintenance units (the exporter's D-Bus reader).
+    void setMaintenanceResult(const SourceStatus &status, const MaintenanceState &state);
 
 Q_SIGNALS:
     // Emitted after every scan whose result differs from the previous one.

@@ -4,6 +4,8 @@
 #include "assessment.h"
 #include "snapshot.h"
 
+#include <QDateTime>
+
 namespace StatusText {
 namespace {
 
@@ -56,6 +58,29 @@ std::optional<QString> bootPart(const Snapshot &snapshot)
     return boot(snapshot.boot.path, snapshot.boot.freeBytes, snapshot.boot.roomForGenerations());
 }
 
+// The maintenance lines say when each task last ran and how it went.
+bool toldByMaintenance(const Assessment::Finding &finding)
+{
+    return finding.code == QLatin1String("auto-upgrade-failed") || finding.code == QLatin1String("auto-upgrade-overdue")
+           || finding.code == QLatin1String("gc-overdue");
+}
+
+QStringList maintenanceLines(const Snapshot &snapshot, qint64 now)
+{
+    const SourceStatus &status = snapshot.maintenanceStatus;
+    if (!status.enabled || status.underWay)
+        return {};
+    if (!status.ok)
+        return {QStringLiteral("maintenance unknown: %1").arg(status.error)};
+    QStringList result;
+    for (const Maintenance::Task &task : Maintenance::tasks()) {
+        const Maintenance::TaskState state = Maintenance::state(snapshot.maintenance, task);
+        if (state.present)
+            result.append(maintenanceTask(QLatin1String(task.name), state, now));
+    }
+    return result;
+}
+
 } // namespace
 
 QString age(qint64 seconds)
@@ -91,6 +116,39 @@ QString boot(const QString &path, std::optional<qint64> freeBytes, std::optional
     return text;
 }
 
+QString when(qint64 moment, qint64 now)
+{
+    const QDateTime at = QDateTime::fromSecsSinceEpoch(moment);
+    const QDate today = QDateTime::fromSecsSinceEpoch(now).date();
+    const QString time = at.toString(QStringLiteral("HH:mm"));
+    const int hour = at.time().hour();
+    if (at.date() == today)
+        return (hour >= 18 ? QStringLiteral("tonight %1") : QStringLiteral("today %1")).arg(time);
+    if (at.date() == today.addDays(1))
+        return (hour < 6 ? QStringLiteral("tonight %1") : QStringLiteral("tomorrow %1")).arg(time);
+    return QStringLiteral("on %1").arg(at.toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+}
+
+QString maintenanceTask(const QString &name, const Maintenance::TaskState &state, qint64 now)
+{
+    QStringList parts;
+    if (state.lastRunSucceeded == true && state.lastSuccessAt)
+        parts.append(QStringLiteral("last success %1 ago").arg(age(now - *state.lastSuccessAt)));
+    else if (state.lastRunSucceeded == false && state.lastRunAt)
+        parts.append(QStringLiteral("last run failed %1 ago (%2)").arg(age(now - *state.lastRunAt), state.result));
+    else if (state.lastRunAt)
+        parts.append(QStringLiteral("last run %1 ago, result unknown").arg(age(now - *state.lastRunAt)));
+    else
+        parts.append(QStringLiteral("no run known"));
+    if (!state.scheduled)
+        parts.append(QStringLiteral("no timer active"));
+    else if (state.nextRunAt)
+        parts.append(QStringLiteral("next run %1").arg(when(*state.nextRunAt, now)));
+    else
+        parts.append(QStringLiteral("next run unknown"));
+    return name + QStringLiteral(": ") + parts.join(QStringLiteral(", "));
+}
+
 QString summary(const Snapshot &snapshot, const Assessment &assessment, qint64 now)
 {
     QStringList parts{generationPart(snapshot.generations), nixpkgsPart(snapshot, now)};
@@ -114,8 +172,10 @@ QStringList lines(const Snapshot &snapshot, const Assessment &assessment, qint64
     result.append(nixpkgsPart(snapshot, now));
     if (const std::optional<QString> boot = bootPart(snapshot))
         result.append(*boot);
+    const QStringList maintenance = maintenanceLines(snapshot, now);
+    result.append(maintenance);
     for (const Assessment::Finding &finding : assessment.findings) {
-        if (!toldByLines(finding))
+        if (!toldByLines(finding) && !(toldByMaintenance(finding) && !maintenance.isEmpty()))
             result.append(finding.message);
     }
     return result;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "maintenancestate.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -24,7 +26,14 @@ QString boot(const QString &path, std::optional<qint64> freeBytes, std::optional
 // 6.6.1 → 6.6.5".
 QString summary(const Snapshot &snapshot, const Assessment &assessment, qint64 now);
 
-// A few short lines, most important first: what runs, what booted, nixpkgs, then every
-// finding that needs attention.
+// A moment to come in local time, as people plan: "today 14:00", "tonight 04:40" (from 18:00
+// to 06:00 of the next morning), "tomorrow 09:00", "on 2026-12-02 04:40".
+QString when(qint64 moment, qint64 now);
+
+// "auto-upgrade: last success 3 days ago, next run tonight 04:40"; what is unknown is said.
+QString maintenanceTask(const QString &name, const Maintenance::TaskState &state, qint64 now);
+
+// A few short lines, most important first: what runs, what booted, nixpkgs, the maintenance
+// tasks that exist (with the maintenance collector), then every finding that needs attention.
 QStringList lines(const Snapshot &snapshot, const Assessment &assessment, qint64 now);
 } // namespace StatusText

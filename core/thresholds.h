@@ -11,4 +11,9 @@ struct Thresholds
     qint64 generationStaleSeconds = 7 * Day;  // current generation older than this
     qint64 nixpkgsStaleSeconds = 30 * Day;    // nixpkgs commit older than this
     qint64 bootMinGenerations = 2;            // fewer new generations (kernel and initrd) fit on /boot
+    // Maintenance (the maintenance collector): no run of a scheduled task for longer than
+    // this. NixOS runs both daily by default; 10 days also lets a weekly schedule miss one
+    // run before it counts.
+    qint64 autoUpgradeOverdueSeconds = 10 * Day;
+    qint64 garbageCollectionOverdueSeconds = 10 * Day;
 };

@@ -44,4 +44,5 @@ void renderFlake(const Snapshot &snapshot, qint64 now, const CollectorOptions &o
 void renderStore(const Snapshot &snapshot, qint64 now, const CollectorOptions &options, Exposition &out);
 void renderBoot(const Snapshot &snapshot, qint64 now, const CollectorOptions &options, Exposition &out);
 void renderUpgrade(const Snapshot &snapshot, qint64 now, const CollectorOptions &options, Exposition &out);
+void renderMaintenance(const Snapshot &snapshot, qint64 now, const CollectorOptions &options, Exposition &out);
 } // namespace Collectors

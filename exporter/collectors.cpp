@@ -21,6 +21,9 @@ const QList<Collector> &all()
         {QStringLiteral("boot"), true,
          QStringLiteral("the boot file system: NixOS's entries, free and total bytes, room for a new kernel"),
          &Snapshot::bootStatus, &renderBoot},
+        {QStringLiteral("maintenance"), false,
+         QStringLiteral("auto-upgrade, garbage collection and store optimisation units and timers; asks systemd on the system D-Bus"),
+         &Snapshot::maintenanceStatus, &renderMaintenance},
     };
     return table;
 }

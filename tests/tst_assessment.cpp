@@ -41,6 +41,31 @@ Snapshot healthy()
     return s;
 }
 
+MaintenanceUnit unit(const char *name, const char *activeState, std::optional<qint64> lastRunAt)
+{
+    MaintenanceUnit u;
+    u.name = QLatin1String(name);
+    u.activeState = QLatin1String(activeState);
+    u.lastRunAt = lastRunAt;
+    return u;
+}
+
+// healthy() with the maintenance collector: an upgrade that ran an hour ago with `result`, a
+// scheduled upgrade timer, and garbage collection whose timer last fired `gcAgo` ago.
+Snapshot maintained(const char *result, qint64 gcAgo)
+{
+    Snapshot s = healthy();
+    s.maintenanceStatus = {true, true, {}, 0.001};
+    MaintenanceUnit upgrade = unit("nixos-upgrade.service", "inactive", Now - 3600);
+    upgrade.result = QLatin1String(result);
+    upgrade.lastRunSucceeded = upgrade.result == QLatin1String("success");
+    MaintenanceUnit upgradeTimer = unit("nixos-upgrade.timer", "active", Now - 3600 - 60);
+    upgradeTimer.nextRunAt = Now + Day - 3600;
+    s.maintenance.units = {upgrade, upgradeTimer, unit("nix-gc.service", "inactive", std::nullopt),
+                           unit("nix-gc.timer", "active", Now - gcAgo)};
+    return s;
+}
+
 QStringList codes(const Assessment &a)
 {
     QStringList result;
@@ -64,6 +89,8 @@ private Q_SLOTS:
     void unmaintainedNixpkgsBranch();
     void defaultsMatchThePlan();
     void bootFullBelowTwoGenerations();
+    void maintenanceFindings();
+    void maintenanceOverdueOnlyWhileScheduled();
 };
 
 void TestAssessment::healthyIsOk()
@@ -202,6 +229,47 @@ void TestAssessment::bootFullBelowTwoGenerations()
     QVERIFY(Assessment::of(s, Thresholds(), Now).findings.isEmpty());
     s.boot.generationBytes.reset();
     QVERIFY(Assessment::of(s, Thresholds(), Now).findings.isEmpty());
+}
+
+void TestAssessment::maintenanceFindings()
+{
+    const Thresholds t;
+    QVERIFY(Assessment::of(maintained("success", Day), t, Now).findings.isEmpty());
+
+    const Assessment failed = Assessment::of(maintained("exit-code", Day), t, Now);
+    QCOMPARE(codes(failed), QStringList{"auto-upgrade-failed"});
+    QCOMPARE(failed.findings.first().message, QStringLiteral("auto-upgrade failed 1 hour ago (exit-code)"));
+    QCOMPARE(failed.findings.first().key, QStringLiteral("auto-upgrade-failed:nixos-upgrade.service"));
+    QCOMPARE(failed.level, Assessment::Level::Attention);
+
+    // Garbage collection at its threshold and one second past it.
+    QVERIFY(Assessment::of(maintained("success", t.garbageCollectionOverdueSeconds), t, Now).findings.isEmpty());
+    const Assessment gc = Assessment::of(maintained("success", t.garbageCollectionOverdueSeconds + 1), t, Now);
+    QCOMPARE(codes(gc), QStringList{"gc-overdue"});
+    QCOMPARE(gc.findings.first().message, QStringLiteral("garbage collection has not run for 10 days"));
+    // The next change is when garbage collection crosses it (before the generation does).
+    QCOMPARE(Assessment::nextChange(maintained("success", 9 * Day), t, Now),
+             std::optional<qint64>(Now - 9 * Day + t.garbageCollectionOverdueSeconds + 1));
+
+    // After a reboot systemd knows only the timer's last firing: the upgrade is overdue by it.
+    Snapshot rebooted = maintained("success", Day);
+    rebooted.maintenance.units[0] = unit("nixos-upgrade.service", "inactive", std::nullopt);
+    rebooted.maintenance.units[1].lastRunAt = Now - t.autoUpgradeOverdueSeconds - 1;
+    const Assessment overdue = Assessment::of(rebooted, t, Now);
+    QCOMPARE(codes(overdue), QStringList{"auto-upgrade-overdue"});
+    QCOMPARE(overdue.findings.first().message, QStringLiteral("auto-upgrade has not run for 10 days"));
+}
+
+void TestAssessment::maintenanceOverdueOnlyWhileScheduled()
+{
+    // A stopped timer (automatic GC switched off) is a choice, not an overdue task; no units
+    // at all (no collector) say nothing.
+    Snapshot s = maintained("success", 100 * Day);
+    s.maintenance.units[3].activeState = QStringLiteral("inactive");
+    QVERIFY(Assessment::of(s, Thresholds(), Now).findings.isEmpty());
+    s.maintenance.units.clear();
+    QVERIFY(Assessment::of(s, Thresholds(), Now).findings.isEmpty());
+    QCOMPARE(Assessment::nextChange(s, Thresholds(), Now), Assessment::nextChange(healthy(), Thresholds(), Now));
 }
 
 QTEST_GUILESS_MAIN(TestAssessment)

@@ -193,7 +193,7 @@ void TestExporterConfig::defaults()
     // Every registered collector has an entry, at its registered default.
     const QMap<QString, bool> expected{{u"generation"_s, true}, {u"flake"_s, false},
                                        {u"store"_s, false}, {u"upgrade"_s, false},
-                                       {u"boot"_s, true}};
+                                       {u"boot"_s, true}, {u"maintenance"_s, false}};
     QCOMPARE(config.collectors, expected);
     QCOMPARE(config.collectors.keys().size(), Collectors::names().size());
     QVERIFY(config.lockPath.isEmpty());

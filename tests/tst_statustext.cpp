@@ -7,6 +7,7 @@
 #include "statustext.h"
 #include "systemlayout.h"
 
+#include <QDateTime>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,6 +21,9 @@ private Q_SLOTS:
     void summaryWithoutBootedSystem();
     void unknownSaysUnknown();
     void bootLine();
+    void whenInLocalTime_data();
+    void whenInLocalTime();
+    void maintenanceTasks();
 };
 
 void TestStatusText::ages_data()
@@ -114,6 +118,59 @@ void TestStatusText::bootLine()
     QCOMPARE(lines.count(QStringLiteral("/boot: 86 MiB free, room for 1 more kernel")), 1);
     QCOMPARE(lines.indexOf(QStringLiteral("/boot: 86 MiB free, room for 1 more kernel")), lines.indexOf(QStringLiteral("nixpkgs age unknown")) + 1);
     QVERIFY(StatusText::summary(snapshot, assessment, now).contains(QLatin1String("room for 1 more kernel")));
+}
+
+void TestStatusText::whenInLocalTime_data()
+{
+    QTest::addColumn<QString>("now");
+    QTest::addColumn<QString>("moment");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("this afternoon") << "2026-11-26T10:00" << "2026-11-26T14:00" << "today 14:00";
+    QTest::newRow("this evening") << "2026-11-26T10:00" << "2026-11-26T21:30" << "tonight 21:30";
+    QTest::newRow("early tomorrow") << "2026-11-26T10:00" << "2026-11-27T04:40" << "tonight 04:40";
+    QTest::newRow("tomorrow") << "2026-11-26T10:00" << "2026-11-27T09:00" << "tomorrow 09:00";
+    QTest::newRow("later") << "2026-11-26T10:00" << "2026-12-02T04:40" << "on 2026-12-02 04:40";
+    QTest::newRow("new year") << "2026-12-31T23:00" << "2027-01-01T04:40" << "tonight 04:40";
+}
+
+void TestStatusText::whenInLocalTime()
+{
+    QFETCH(QString, now);
+    QFETCH(QString, moment);
+    QFETCH(QString, expected);
+    // Both moments in the zone the words use, whatever zone the machine is in.
+    const auto local = [](const QString &text) {
+        return QDateTime::fromString(text, Qt::ISODate).toSecsSinceEpoch();
+    };
+    QCOMPARE(StatusText::when(local(moment), local(now)), expected);
+}
+
+void TestStatusText::maintenanceTasks()
+{
+    const qint64 now = QDateTime::fromString(QStringLiteral("2026-11-26T10:00"), Qt::ISODate).toSecsSinceEpoch();
+    Maintenance::TaskState state;
+    state.present = true;
+    state.scheduled = true;
+    state.lastRunAt = now - 3 * 86400;
+    state.lastRunSucceeded = true;
+    state.lastSuccessAt = state.lastRunAt;
+    state.nextRunAt = now + 18 * 3600 + 40 * 60;
+    QCOMPARE(StatusText::maintenanceTask(QStringLiteral("auto-upgrade"), state, now),
+             QStringLiteral("auto-upgrade: last success 3 days ago, next run tonight 04:40"));
+    state.lastRunSucceeded = false;
+    state.lastSuccessAt.reset();
+    state.result = QStringLiteral("exit-code");
+    state.lastRunAt = now - 7200;
+    QCOMPARE(StatusText::maintenanceTask(QStringLiteral("auto-upgrade"), state, now),
+             QStringLiteral("auto-upgrade: last run failed 2 hours ago (exit-code), next run tonight 04:40"));
+    state.lastRunSucceeded.reset();
+    state.nextRunAt.reset();
+    QCOMPARE(StatusText::maintenanceTask(QStringLiteral("garbage collection"), state, now),
+             QStringLiteral("garbage collection: last run 2 hours ago, result unknown, next run unknown"));
+    state.lastRunAt.reset();
+    state.scheduled = false;
+    QCOMPARE(StatusText::maintenanceTask(QStringLiteral("store optimisation"), state, now),
+             QStringLiteral("store optimisation: no run known, no timer active"));
 }
 
 QTEST_GUILESS_MAIN(TestStatusText)
