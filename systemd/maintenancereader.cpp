@@ -87,9 +87,9 @@ void MaintenanceReader::start()
         fail(QStringLiteral("no system bus: %1").arg(m_bus.lastError().message()));
         return;
     }
-    m_bus.connect(Service, ManagerPath, ManagerInterface, QStringLiteral("UnitNew"), this,
-                  SLOT(unitNew(QString, QDBusObjectPath)));
-    m_bus.connect(Service, ManagerPath, ManagerInterface, QStringLiteral("Reloading"), this, SLOT(reloading(bool)));
+    // Slots that take the message: QtDBus 6.4 does not connect a slot with a QDBusObjectPath.
+    m_bus.connect(Service, ManagerPath, ManagerInterface, QStringLiteral("UnitNew"), this, SLOT(unitNew(QDBusMessage)));
+    m_bus.connect(Service, ManagerPath, ManagerInterface, QStringLiteral("Reloading"), this, SLOT(reloading(QDBusMessage)));
     // systemd sends unit signals only while a client is subscribed.
     auto *subscribe = new QDBusPendingCallWatcher(m_bus.asyncCall(managerCall(QStringLiteral("Subscribe"))), this);
     connect(subscribe, &QDBusPendingCallWatcher::finished, this, [this](QDBusPendingCallWatcher *call) {
@@ -107,16 +107,18 @@ void MaintenanceReader::lookUpAll()
         lookUp(name);
 }
 
-void MaintenanceReader::unitNew(const QString &name, const QDBusObjectPath &)
+void MaintenanceReader::unitNew(const QDBusMessage &message)
 {
+    // UnitNew(s id, o unit)
+    const QString name = message.arguments().value(0).toString();
     if (Maintenance::unitNames().contains(name))
         lookUp(name);
 }
 
-void MaintenanceReader::reloading(bool starting)
+void MaintenanceReader::reloading(const QDBusMessage &message)
 {
-    // After a daemon-reload units may have come or gone.
-    if (!starting)
+    // Reloading(b active): after a daemon-reload units may have come or gone.
+    if (!message.arguments().value(0).toBool())
         lookUpAll();
 }
 

@@ -5,7 +5,6 @@
 #include "snapshot.h"
 
 #include <QDBusConnection>
-#include <QDBusObjectPath>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
@@ -35,8 +34,8 @@ public:
     void start();
 
 private Q_SLOTS:
-    void unitNew(const QString &name, const QDBusObjectPath &path);
-    void reloading(bool starting);
+    void unitNew(const QDBusMessage &message);
+    void reloading(const QDBusMessage &message);
     void propertiesChanged(const QString &interface, const QVariantMap &changed, const QStringList &invalidated,
                            const QDBusMessage &message);
 

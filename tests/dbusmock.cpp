@@ -130,7 +130,8 @@ bool DBusMock::start(const QString &busName, const QString &objectPath, const QS
 {
     m_busName = busName;
     m_objectPath = objectPath;
-    QStringList arguments{QStringLiteral("-m"), QStringLiteral("dbusmock"), QStringLiteral("--session"),
+    QStringList arguments{QStringLiteral("-m"), QStringLiteral("dbusmock"),
+                          m_bus == Bus::System ? QStringLiteral("--system") : QStringLiteral("--session"),
                           QStringLiteral("--template"), template_};
     if (!parametersJson.isEmpty())
         arguments << QStringLiteral("--parameters") << parametersJson;
@@ -141,7 +142,7 @@ bool DBusMock::start(const QString &busName, const QString &objectPath, const QS
     }
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     m_process.start(interpreter, arguments);
-    QDBusConnectionInterface *bus = QDBusConnection::sessionBus().interface();
+    QDBusConnectionInterface *bus = connection().interface();
     const QDeadlineTimer deadline(15'000);
     while (!deadline.hasExpired()) {
         if (bus->isServiceRegistered(busName))
@@ -156,7 +157,7 @@ bool DBusMock::start(const QString &busName, const QString &objectPath, const QS
 
 QList<QVariantList> DBusMock::calls(const QString &method) const
 {
-    QDBusInterface mock(m_busName, m_objectPath, MockInterface);
+    QDBusInterface mock(m_busName, m_objectPath, MockInterface, connection());
     const QDBusMessage reply = mock.call(QStringLiteral("GetCalls"));
     QList<QVariantList> result;
     if (reply.type() != QDBusMessage::ReplyMessage)
@@ -172,7 +173,7 @@ QList<QVariantList> DBusMock::calls(const QString &method) const
 
 void DBusMock::clearCalls() const
 {
-    QDBusInterface(m_busName, m_objectPath, MockInterface).call(QStringLiteral("ClearCalls"));
+    QDBusInterface(m_busName, m_objectPath, MockInterface, connection()).call(QStringLiteral("ClearCalls"));
 }
 
 bool DBusMock::emitSignal(const QString &interface, const QString &name, const QString &signature,
@@ -181,7 +182,21 @@ bool DBusMock::emitSignal(const QString &interface, const QString &name, const Q
     QVariantList wrapped;
     for (const QVariant &argument : arguments)
         wrapped.append(QVariant::fromValue(QDBusVariant(argument)));
-    QDBusInterface mock(m_busName, m_objectPath, MockInterface);
+    QDBusInterface mock(m_busName, m_objectPath, MockInterface, connection());
     const QDBusMessage reply = mock.call(QStringLiteral("EmitSignal"), interface, name, signature, wrapped);
     return reply.type() == QDBusMessage::ReplyMessage;
+}
+
+QString DBusMock::call(const QString &objectPath, const QString &interface, const QString &method,
+                       const QVariantList &arguments) const
+{
+    QDBusMessage message = QDBusMessage::createMethodCall(m_busName, objectPath, interface, method);
+    message.setArguments(arguments);
+    const QDBusMessage reply = connection().call(message);
+    return reply.type() == QDBusMessage::ReplyMessage ? QString() : reply.errorName() + QStringLiteral(": ") + reply.errorMessage();
+}
+
+QDBusConnection DBusMock::connection() const
+{
+    return m_bus == Bus::System ? QDBusConnection::systemBus() : QDBusConnection::sessionBus();
 }

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: MIT
+// The maintenance collector in the real nixos-exporter against python3-dbusmock's systemd
+// template on a private bus that DBUS_SYSTEM_BUS_ADDRESS points at: units and timers added
+// and changed while the exporter runs reach /metrics and /status through systemd's signals
+// (the exporter never polls systemd); a unit systemd does not have has no series; no system
+// bus, or no systemd on it, fails only this collector. Runs under tests/withsession.sh.
+#include "dbusmock.h"
+#include "exporterprocess.h"
+#include "fixturetree.h"
+#include "goldenfixture.h"
+#include "samplevalue.h"
+
+#include <QDateTime>
+#include <QDBusObjectPath>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+namespace {
+const QString Systemd = QStringLiteral("org.freedesktop.systemd1");
+const QString ManagerPath = QStringLiteral("/org/freedesktop/systemd1");
+const QString Manager = QStringLiteral("org.freedesktop.systemd1.Manager");
+const QString Mock = QStringLiteral("org.freedesktop.DBus.Mock");
+const QString UnitInterface = QStringLiteral("org.freedesktop.systemd1.Unit");
+const QString ServiceInterface = QStringLiteral("org.freedesktop.systemd1.Service");
+const QString TimerInterface = QStringLiteral("org.freedesktop.systemd1.Timer");
+constexpr qint64 Day = 86400;
+
+// The template's object path for a unit (its escape_unit_name).
+QString unitPath(QString name)
+{
+    return ManagerPath + QStringLiteral("/unit/") + name.replace(QLatin1Char('.'), QLatin1Char('_')).replace(QLatin1Char('-'), QLatin1Char('_'));
+}
+
+QVariant usec(qint64 seconds)
+{
+    return QVariant::fromValue(qulonglong(seconds) * 1'000'000ULL);
+}
+
+QString series(const char *family, const char *unit)
+{
+    return QStringLiteral("%1{unit=\"%2\"}").arg(QLatin1String(family), QLatin1String(unit));
+}
+} // namespace
+
+class TestMaintenance : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void unitsFollowSystemd();
+    void noSystemBusFailsOnlyThisCollector();
+    void noSystemdOnTheBus();
+
+private:
+    void addService(const char *name, const QVariantMap &unit, const QVariantMap &service);
+    void addTimer(const char *name, const QVariantMap &unit, const QVariantMap &timer);
+    void addUnit(const char *name, const QString &typeInterface, const QVariantMap &unit, const QVariantMap &type);
+    QByteArray metrics() { return m_exporter->get(QStringLiteral("/metrics")).body; }
+    QJsonObject status() { return QJsonDocument::fromJson(m_exporter->get(QStringLiteral("/status")).body).object(); }
+    QStringList findingCodes();
+
+    FixtureTree *m_tree = nullptr;
+    ExporterProcess *m_exporter = nullptr;
+    DBusMock *m_systemd = nullptr;
+    qint64 m_now = 0;
+};
+
+void TestMaintenance::initTestCase()
+{
+    if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
+        QSKIP("no private bus: run through tests/withsession.sh");
+    if (DBusMock::python().isEmpty()) {
+        if (qEnvironmentVariable("NIXOS_STATUS_REQUIRE_TOOLS") == QLatin1String("1"))
+            QFAIL(DBusMock::pythonMissing().constData());
+        QSKIP(DBusMock::pythonMissing().constData());
+    }
+    // This process, the mock and the exporter all take the private bus for the system bus.
+    qputenv("DBUS_SYSTEM_BUS_ADDRESS", qgetenv("DBUS_SESSION_BUS_ADDRESS"));
+}
+
+void TestMaintenance::init()
+{
+    m_now = QDateTime::currentSecsSinceEpoch();
+    m_tree = new FixtureTree;
+    GoldenFixture::build(*m_tree);
+    m_exporter = new ExporterProcess;
+    m_systemd = new DBusMock(DBusMock::Bus::System);
+}
+
+void TestMaintenance::cleanup()
+{
+    delete m_exporter;
+    delete m_systemd;
+    delete m_tree;
+}
+
+void TestMaintenance::addUnit(const char *name, const QString &typeInterface, const QVariantMap &unit,
+                              const QVariantMap &type)
+{
+    const QString path = unitPath(QLatin1String(name));
+    QCOMPARE(m_systemd->call(ManagerPath, Mock, QStringLiteral("AddMockUnit"), {QLatin1String(name)}), QString());
+    QCOMPARE(m_systemd->call(path, Mock, QStringLiteral("AddProperties"), {UnitInterface, unit}), QString());
+    QCOMPARE(m_systemd->call(path, Mock, QStringLiteral("AddProperties"), {typeInterface, type}), QString());
+}
+
+void TestMaintenance::addService(const char *name, const QVariantMap &unit, const QVariantMap &service)
+{
+    addUnit(name, ServiceInterface, unit, service);
+}
+
+void TestMaintenance::addTimer(const char *name, const QVariantMap &unit, const QVariantMap &timer)
+{
+    addUnit(name, TimerInterface, unit, timer);
+}
+
+QStringList TestMaintenance::findingCodes()
+{
+    QStringList codes;
+    for (const QJsonValue &finding : status()[QStringLiteral("assessment")][QStringLiteral("findings")].toArray())
+        codes.append(finding[QStringLiteral("code")].toString());
+    return codes;
+}
+
+void TestMaintenance::unitsFollowSystemd()
+{
+    QVERIFY2(m_systemd->start(Systemd, ManagerPath, QStringLiteral("systemd")), qPrintable(m_systemd->error()));
+    // What the template lacks of systemd: Subscribe, and LoadUnit, which answers for a unit
+    // without a file with an object whose LoadState is "not-found".
+    const QString notFound = ManagerPath + QStringLiteral("/unit/not_found");
+    QCOMPARE(m_systemd->call(ManagerPath, Mock, QStringLiteral("AddObject"),
+                             {notFound, UnitInterface,
+                              QVariantMap{{QStringLiteral("LoadState"), QStringLiteral("not-found")},
+                                          {QStringLiteral("ActiveState"), QStringLiteral("inactive")}},
+                              QVariant::fromValue(QList<QVariant>())}),
+             QString());
+    QCOMPARE(m_systemd->call(ManagerPath, Mock, QStringLiteral("AddMethod"),
+                             {Manager, QStringLiteral("Subscribe"), QString(), QString(), QString()}),
+             QString());
+    QCOMPARE(m_systemd->call(ManagerPath, Mock, QStringLiteral("AddMethod"),
+                             {Manager, QStringLiteral("LoadUnit"), QStringLiteral("s"), QStringLiteral("o"),
+                              QStringLiteral("ret = self.units.get(args[0], '%1')").arg(notFound)}),
+             QString());
+
+    // Auto-upgrade succeeded three days ago and its timer fires in five hours; nothing else.
+    const qint64 upgradeEnded = m_now - 3 * Day;
+    addService("nixos-upgrade.service", {{QStringLiteral("InactiveEnterTimestamp"), usec(upgradeEnded)}},
+               {{QStringLiteral("Result"), QStringLiteral("success")},
+                {QStringLiteral("ExecMainExitTimestamp"), usec(upgradeEnded)}});
+    addTimer("nixos-upgrade.timer", {},
+             {{QStringLiteral("LastTriggerUSec"), usec(upgradeEnded - 600)},
+              {QStringLiteral("NextElapseUSecRealtime"), usec(m_now + 5 * 3600)}});
+    QCOMPARE(m_systemd->call(unitPath(QStringLiteral("nixos-upgrade.timer")), Mock, QStringLiteral("UpdateProperties"),
+                             {UnitInterface, QVariantMap{{QStringLiteral("ActiveState"), QStringLiteral("active")}}}),
+             QString());
+
+    QVERIFY2(m_exporter->start({QStringLiteral("--root"), m_tree->root(), QStringLiteral("--collector.maintenance")}),
+             qPrintable(m_exporter->error()));
+    QTRY_COMPARE_WITH_TIMEOUT(sampleValue(metrics(), QStringLiteral("nixos_exporter_collector_success{collector=\"maintenance\"}")),
+                              QStringLiteral("1"), 10'000);
+    QVERIFY(!m_systemd->calls(QStringLiteral("Subscribe")).isEmpty());
+    QByteArray body = metrics();
+    QCOMPARE(sampleValue(body, series("nixos_maintenance_unit_present", "nixos-upgrade.service")), QStringLiteral("1"));
+    QCOMPARE(sampleValue(body, series("nixos_maintenance_unit_present", "nixos-upgrade.timer")), QStringLiteral("1"));
+    QCOMPARE(sampleValue(body, series("nixos_maintenance_unit_active", "nixos-upgrade.timer")), QStringLiteral("1"));
+    QCOMPARE(sampleValue(body, series("nixos_maintenance_last_run_timestamp_seconds", "nixos-upgrade.service")),
+             QString::number(upgradeEnded));
+    QCOMPARE(sampleValue(body, series("nixos_maintenance_last_run_success", "nixos-upgrade.service")), QStringLiteral("1"));
+    QCOMPARE(sampleValue(body, series("nixos_maintenance_last_run_timestamp_seconds", "nixos-upgrade.timer")),
+             QString::number(upgradeEnded - 600));
+    QCOMPARE(sampleValue(body, series("nixos_maintenance_next_run_timestamp_seconds", "nixos-upgrade.timer")),
+             QString::number(m_now + 5 * 3600));
+    // Units systemd does not have (GetUnit fails, LoadUnit says not-found) have no series at all.
+    QVERIFY(!body.contains("nix-gc"));
+    QVERIFY(!body.contains("nix-optimise"));
+    QVERIFY(!m_systemd->calls(QStringLiteral("LoadUnit")).isEmpty());
+
+    QJsonObject document = status();
+    QCOMPARE(document[QStringLiteral("sources")][QStringLiteral("maintenance")][QStringLiteral("ok")].toBool(), true);
+    const QJsonObject upgrade = document[QStringLiteral("maintenance")][QStringLiteral("tasks")][0].toObject();
+    QCOMPARE(upgrade[QStringLiteral("name")].toString(), QStringLiteral("auto-upgrade"));
+    QCOMPARE(upgrade[QStringLiteral("present")].toBool(), true);
+    QCOMPARE(upgrade[QStringLiteral("scheduled")].toBool(), true);
+    QCOMPARE(upgrade[QStringLiteral("last_success_at")].toInteger(), upgradeEnded);
+    QCOMPARE(upgrade[QStringLiteral("next_run_at")].toInteger(), m_now + 5 * 3600);
+    const QJsonObject gc = document[QStringLiteral("maintenance")][QStringLiteral("tasks")][1].toObject();
+    QCOMPARE(gc[QStringLiteral("present")].toBool(), false);
+    QVERIFY(gc[QStringLiteral("last_run_at")].isNull());
+    QVERIFY(!findingCodes().contains(QStringLiteral("auto-upgrade-failed")));
+
+    // Quiet systemd, quiet exporter: nothing is read again without a signal.
+    m_systemd->clearCalls();
+    QTest::qWait(1500);
+    for (int i = 0; i < 3; ++i)
+        metrics();
+    QCOMPARE(m_systemd->calls(QStringLiteral("GetAll")).size(), 0);
+    QCOMPARE(m_systemd->calls(QStringLiteral("GetUnit")).size(), 0);
+
+    // The next run fails: PropertiesChanged brings it to /metrics and /status.
+    QCOMPARE(m_systemd->call(unitPath(QStringLiteral("nixos-upgrade.service")), Mock, QStringLiteral("UpdateProperties"),
+                             {ServiceInterface, QVariantMap{{QStringLiteral("Result"), QStringLiteral("exit-code")},
+                                                            {QStringLiteral("ExecMainExitTimestamp"), usec(m_now - 60)}}}),
+             QString());
+    QCOMPARE(m_systemd->call(unitPath(QStringLiteral("nixos-upgrade.service")), Mock, QStringLiteral("UpdateProperties"),
+                             {UnitInterface, QVariantMap{{QStringLiteral("ActiveState"), QStringLiteral("failed")}}}),
+             QString());
+    QTRY_COMPARE_WITH_TIMEOUT(sampleValue(metrics(), series("nixos_maintenance_last_run_success", "nixos-upgrade.service")),
+                              QStringLiteral("0"), 5'000);
+    QCOMPARE(sampleValue(metrics(), series("nixos_maintenance_last_run_timestamp_seconds", "nixos-upgrade.service")),
+             QString::number(m_now - 60));
+    QTRY_VERIFY_WITH_TIMEOUT(findingCodes().contains(QStringLiteral("auto-upgrade-failed")), 5'000);
+
+    // Garbage collection appears (a switch that enabled it: UnitNew) with a timer that last
+    // fired twelve days ago: its series appear, and the finding once the timer is active.
+    addService("nix-gc.service", {}, {{QStringLiteral("Result"), QStringLiteral("success")}});
+    addTimer("nix-gc.timer", {}, {{QStringLiteral("LastTriggerUSec"), usec(m_now - 12 * Day)},
+                                   {QStringLiteral("NextElapseUSecRealtime"), usec(m_now + Day)}});
+    for (const char *name : {"nix-gc.service", "nix-gc.timer"}) {
+        QVERIFY(m_systemd->emitSignal(Manager, QStringLiteral("UnitNew"), QStringLiteral("so"),
+                                      {QLatin1String(name), QVariant::fromValue(QDBusObjectPath(unitPath(QLatin1String(name))))}));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(sampleValue(metrics(), series("nixos_maintenance_unit_present", "nix-gc.timer")),
+                              QStringLiteral("1"), 5'000);
+    body = metrics();
+    QCOMPARE(sampleValue(body, series("nixos_maintenance_unit_present", "nix-gc.service")), QStringLiteral("1"));
+    QCOMPARE(sampleValue(body, series("nixos_maintenance_unit_active", "nix-gc.timer")), QStringLiteral("0"));
+    // Never ran since boot: no last run and no success for the service, not a made-up 0.
+    QVERIFY(sampleValue(body, series("nixos_maintenance_last_run_timestamp_seconds", "nix-gc.service")).isEmpty());
+    QVERIFY(sampleValue(body, series("nixos_maintenance_last_run_success", "nix-gc.service")).isEmpty());
+    QVERIFY(!findingCodes().contains(QStringLiteral("gc-overdue")));
+    QCOMPARE(m_systemd->call(unitPath(QStringLiteral("nix-gc.timer")), Mock, QStringLiteral("UpdateProperties"),
+                             {UnitInterface, QVariantMap{{QStringLiteral("ActiveState"), QStringLiteral("active")}}}),
+             QString());
+    QTRY_VERIFY_WITH_TIMEOUT(findingCodes().contains(QStringLiteral("gc-overdue")), 5'000);
+    document = status();
+    QCOMPARE(document[QStringLiteral("assessment")][QStringLiteral("level")].toString(), QStringLiteral("attention"));
+    bool told = false;
+    for (const QJsonValue &finding : document[QStringLiteral("assessment")][QStringLiteral("findings")].toArray())
+        told = told || finding[QStringLiteral("message")].toString() == QLatin1String("garbage collection has not run for 12 days");
+    QVERIFY(told);
+
+    // A daemon-reload after which the timer is gone (LoadUnit: not-found): its series go.
+    QCOMPARE(m_systemd->call(ManagerPath, Mock, QStringLiteral("RemoveObject"), {unitPath(QStringLiteral("nix-gc.timer"))}),
+             QString());
+    QCOMPARE(m_systemd->call(ManagerPath, Mock, QStringLiteral("AddMethod"),
+                             {Manager, QStringLiteral("GetUnit"), QStringLiteral("s"), QStringLiteral("o"),
+                              QStringLiteral("ret = self.units[args[0]] if args[0] != 'nix-gc.timer' else self.units['nope']")}),
+             QString());
+    QCOMPARE(m_systemd->call(ManagerPath, Mock, QStringLiteral("AddMethod"),
+                             {Manager, QStringLiteral("LoadUnit"), QStringLiteral("s"), QStringLiteral("o"),
+                              QStringLiteral("ret = self.units.get(args[0], '%1') if args[0] != 'nix-gc.timer' else '%1'").arg(notFound)}),
+             QString());
+    QVERIFY(m_systemd->emitSignal(Manager, QStringLiteral("Reloading"), QStringLiteral("b"), {false}));
+    QTRY_VERIFY_WITH_TIMEOUT(!metrics().contains("nix-gc.timer"), 5'000);
+    QVERIFY(metrics().contains("nix-gc.service"));
+    QTRY_VERIFY_WITH_TIMEOUT(!findingCodes().contains(QStringLiteral("gc-overdue")), 5'000);
+}
+
+void TestMaintenance::noSystemBusFailsOnlyThisCollector()
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("DBUS_SYSTEM_BUS_ADDRESS"), QStringLiteral("unix:path=") + m_tree->root() + QStringLiteral("/no-bus"));
+    m_exporter->process().setProcessEnvironment(environment);
+    QVERIFY2(m_exporter->start({QStringLiteral("--root"), m_tree->root(), QStringLiteral("--collector.maintenance")}),
+             qPrintable(m_exporter->error()));
+    const QByteArray body = metrics();
+    QCOMPARE(sampleValue(body, QStringLiteral("nixos_exporter_collector_success{collector=\"maintenance\"}")), QStringLiteral("0"));
+    QCOMPARE(sampleValue(body, QStringLiteral("nixos_exporter_collector_success{collector=\"generation\"}")), QStringLiteral("1"));
+    QVERIFY(!body.contains("nixos_maintenance_"));
+    QCOMPARE(sampleValue(body, QStringLiteral("nixos_current_generation")), QStringLiteral("47"));
+    const QJsonObject document = status();
+    const QString error = document[QStringLiteral("sources")][QStringLiteral("maintenance")][QStringLiteral("error")].toString();
+    QVERIFY2(error.startsWith(QLatin1String("no system bus: ")), qPrintable(error));
+    QVERIFY(document[QStringLiteral("maintenance")][QStringLiteral("tasks")].isNull());
+}
+
+void TestMaintenance::noSystemdOnTheBus()
+{
+    // A bus without org.freedesktop.systemd1 (a container without systemd).
+    QVERIFY2(m_exporter->start({QStringLiteral("--root"), m_tree->root(), QStringLiteral("--collector.maintenance")}),
+             qPrintable(m_exporter->error()));
+    QString error;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !(error = status()[QStringLiteral("sources")][QStringLiteral("maintenance")][QStringLiteral("error")].toString()).isEmpty(),
+        10'000);
+    QVERIFY2(error.startsWith(QLatin1String("systemd ")), qPrintable(error));
+    const QByteArray body = metrics();
+    QCOMPARE(sampleValue(body, QStringLiteral("nixos_exporter_collector_success{collector=\"maintenance\"}")), QStringLiteral("0"));
+    QVERIFY(!body.contains("nixos_maintenance_"));
+}
+
+QTEST_GUILESS_MAIN(TestMaintenance)
+#include "tst_maintenance.moc"
