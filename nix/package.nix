@@ -90,11 +90,11 @@ stdenv.mkDerivation (finalAttrs: {
       prometheus # tst_prometheus, tst_fleet
       (lib.getOutput "cli" prometheus) # promtool: exposition, golden file, alert rules
       systemd # systemd-socket-activate, tst_exportersocket
+      dbus # dbus-run-session for tst_maintenance (and the tray's tst_notificationsender, tst_trayui)
+      (python3.withPackages (p: [ p.python-dbusmock ])) # the systemd mock (and the tray's notification, watcher and logind mocks)
     ]
     ++ lib.optionals withTray [
-      dbus # dbus-run-session for tst_notificationsender and tst_trayui
       xvfb-run # tst_trayui's display
-      (python3.withPackages (p: [ p.python-dbusmock ])) # the notification, watcher and logind mocks
       imagemagick # `import`, tst_trayui's screenshot of the details window
       xorg.xwininfo # tst_trayprocess: the first tray shows its window on a second start
     ];

@@ -37,6 +37,12 @@ NotificationRequest NotificationPolicy::requestFor(const Assessment::Finding &fi
     } else if (finding.code == QLatin1String("nixpkgs-unmaintained")) {
         request.title = QStringLiteral("nixpkgs branch no longer maintained");
         request.urgency = NotificationRequest::Urgency::Normal;
+    } else if (finding.code == QLatin1String("auto-upgrade-failed")) {
+        request.title = QStringLiteral("Auto-upgrade failed");
+        request.urgency = NotificationRequest::Urgency::Normal;
+    } else if (finding.code == QLatin1String("auto-upgrade-overdue") || finding.code == QLatin1String("gc-overdue")) {
+        request.title = QStringLiteral("Maintenance has stopped running");
+        request.urgency = NotificationRequest::Urgency::Normal;
     } else if (finding.code == QLatin1String("nixpkgs-stale")) {
         request.title = QStringLiteral("nixpkgs is out of date");
         request.urgency = NotificationRequest::Urgency::Low;

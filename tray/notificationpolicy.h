@@ -34,7 +34,10 @@ public:
                                               QStringLiteral("generation-stale"),
                                               QStringLiteral("nixpkgs-stale"),
                                               QStringLiteral("nixpkgs-unmaintained"),
-                                              QStringLiteral("source-failed")};
+                                              QStringLiteral("source-failed"),
+                                              QStringLiteral("auto-upgrade-failed"),
+                                              QStringLiteral("auto-upgrade-overdue"),
+                                              QStringLiteral("gc-overdue")};
 
     explicit NotificationPolicy(QSettings &state, QObject *parent = nullptr);
 

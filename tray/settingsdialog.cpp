@@ -18,6 +18,9 @@ const QMap<QString, QString> NotificationLabels{
     {QStringLiteral("nixpkgs-stale"), QStringLiteral("nixpkgs is older than the threshold")},
     {QStringLiteral("nixpkgs-unmaintained"), QStringLiteral("nixpkgs follows a release that gets no more updates")},
     {QStringLiteral("source-failed"), QStringLiteral("The system state cannot be read")},
+    {QStringLiteral("auto-upgrade-failed"), QStringLiteral("The automatic upgrade failed")},
+    {QStringLiteral("auto-upgrade-overdue"), QStringLiteral("The automatic upgrade has not run for the threshold")},
+    {QStringLiteral("gc-overdue"), QStringLiteral("Garbage collection has not run for the threshold")},
 };
 } // namespace
 

@@ -30,6 +30,7 @@ let
     store = false;
     upgrade = false;
     boot = true;
+    maintenance = false;
   };
 
   # One argument of a systemd command line: systemd expands % and $ and splits at blanks,
@@ -374,10 +375,11 @@ in
         # owns the ESP's files, so the capability applies to them inside the namespace.
         CapabilityBoundingSet = if cfg.boot.readAccess then [ "CAP_DAC_READ_SEARCH" ] else [ "" ];
         AmbientCapabilities = if cfg.boot.readAccess then [ "CAP_DAC_READ_SEARCH" ] else [ "" ];
+        # The maintenance collector talks to systemd over the system D-Bus, a Unix socket.
         RestrictAddressFamilies = [
           "AF_INET"
           "AF_INET6"
-        ];
+        ] ++ lib.optional (lib.elem "maintenance" cfg.collectors) "AF_UNIX";
         RestrictNamespaces = true;
         RestrictRealtime = true;
         RestrictSUIDSGID = true;

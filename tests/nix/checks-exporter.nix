@@ -108,6 +108,12 @@ let
       (check "no collectors" (exec { collectors = [ ]; }) "${bin} --listen=:9971 --no-collector.boot --no-collector.generation")
       (check "flake only" (exec { collectors = [ "flake" ]; })
         "${bin} --listen=:9971 --no-collector.boot --collector.flake --no-collector.generation")
+      # The maintenance collector needs the system bus, a Unix socket; nothing else does.
+      (check "maintenance: flag and AF_UNIX"
+        (let e = evalWith { collectors = [ "boot" "generation" "maintenance" ]; }; in
+          [ e.execStart e.service.serviceConfig.RestrictAddressFamilies ])
+        [ "${bin} --listen=:9971 --collector.maintenance" [ "AF_INET" "AF_INET6" "AF_UNIX" ] ])
+      (check "no maintenance: no AF_UNIX" service.serviceConfig.RestrictAddressFamilies [ "AF_INET" "AF_INET6" ])
 
       # extraFlags: one argument each, quoted for systemd when needed
       (check "extraFlags" (exec { extraFlags = [ "--root=/srv/a b" "--x=50%" ]; })

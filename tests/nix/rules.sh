@@ -22,6 +22,8 @@ expect_expr NixOSConfigStale "nixos_generation_age_seconds > $(days generationSt
 # "qint64 bootMinGenerations = 2;" -> "nixos_boot_free_bytes < 2 * nixos_boot_generation_bytes".
 boot_generations=$(grep -oP "bootMinGenerations\s*=\s*\K[0-9]+(?=;)" "$src/core/thresholds.h") || fail "no 'bootMinGenerations = N;' in core/thresholds.h"
 expect_expr NixOSBootFull "nixos_boot_free_bytes < $boot_generations * nixos_boot_generation_bytes"
+expect_expr NixOSAutoUpgradeOverdue "(nixos_maintenance_last_run_timestamp_seconds{unit=~\"nixos-upgrade[.](service|timer)\"}) > $(days autoUpgradeOverdueSeconds) * 24 * 3600"
+expect_expr NixGarbageCollectionOverdue "(nixos_maintenance_last_run_timestamp_seconds{unit=~\"nix-gc[.](service|timer)\"}) > $(days garbageCollectionOverdueSeconds) * 24 * 3600"
 expect_expr NixpkgsInputStale "nixos_flake_input_age_seconds{input=\"nixpkgs\"} > $(days nixpkgsStaleSeconds) * 24 * 3600"
 
 # Every rule has summary, description and runbook_url, every runbook_url is a heading of
