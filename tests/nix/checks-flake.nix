@@ -67,11 +67,11 @@ let
     x86.prometheus
     x86.prometheus.cli
     x86.systemd
+    x86.dbus # tst_maintenance: a private bus with a systemd mock
+    dbusmockPython
   ];
   trayCheckTools = [
-    x86.dbus
     x86.xvfb-run
-    dbusmockPython
     x86.imagemagick
     x86.xorg.xwininfo
   ];
@@ -172,7 +172,7 @@ t.summary [
   ])
   (check "tests run in the build" [ tray.doCheck headless.doCheck ] [ true true ])
   (check "check tools of the full build" tray.nativeCheckInputs (serverCheckTools ++ trayCheckTools))
-  (check "check tools of the headless build: no D-Bus, display or mocks" headless.nativeCheckInputs serverCheckTools)
+  (check "check tools of the headless build: no display" headless.nativeCheckInputs serverCheckTools)
   (check "the python for the D-Bus mocks has dbusmock" dbusmockPython.packages [ (stubs.fakePackage "python3-dbusmock") ])
   (checkThat "checkPhase runs ctest, as scripts/sandbox-check.sh does" (
     lib.hasInfix "\nctest --output-on-failure\n" tray.checkPhase
