@@ -4,43 +4,30 @@
 // and changed while the exporter runs reach /metrics and /status through systemd's signals
 // (the exporter never polls systemd); a unit systemd does not have has no series; no system
 // bus, or no systemd on it, fails only this collector. Runs under tests/withsession.sh.
-#include "dbusmock.h"
+#include "cliprocess.h"
+#include "systemdmock.h"
 #include "exporterprocess.h"
 #include "fixturetree.h"
 #include "goldenfixture.h"
 #include "samplevalue.h"
+#include "statustext.h"
 
 #include <QDateTime>
-#include <QDBusObjectPath>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
 
 namespace {
-const QString Systemd = QStringLiteral("org.freedesktop.systemd1");
-const QString ManagerPath = QStringLiteral("/org/freedesktop/systemd1");
-const QString Manager = QStringLiteral("org.freedesktop.systemd1.Manager");
-const QString Mock = QStringLiteral("org.freedesktop.DBus.Mock");
-const QString UnitInterface = QStringLiteral("org.freedesktop.systemd1.Unit");
-const QString ServiceInterface = QStringLiteral("org.freedesktop.systemd1.Service");
-const QString TimerInterface = QStringLiteral("org.freedesktop.systemd1.Timer");
 constexpr qint64 Day = 86400;
-
-// The template's object path for a unit (its escape_unit_name).
-QString unitPath(QString name)
-{
-    return ManagerPath + QStringLiteral("/unit/") + name.replace(QLatin1Char('.'), QLatin1Char('_')).replace(QLatin1Char('-'), QLatin1Char('_'));
-}
-
-QVariant usec(qint64 seconds)
-{
-    return QVariant::fromValue(qulonglong(seconds) * 1'000'000ULL);
-}
 
 QString series(const char *family, const char *unit)
 {
     return QStringLiteral("%1{unit=\"%2\"}").arg(QLatin1String(family), QLatin1String(unit));
+}
+QVariant usec(qint64 seconds)
+{
+    return SystemdMock::usec(seconds);
 }
 } // namespace
 
@@ -56,16 +43,13 @@ private Q_SLOTS:
     void noSystemdOnTheBus();
 
 private:
-    void addService(const char *name, const QVariantMap &unit, const QVariantMap &service);
-    void addTimer(const char *name, const QVariantMap &unit, const QVariantMap &timer);
-    void addUnit(const char *name, const QString &typeInterface, const QVariantMap &unit, const QVariantMap &type);
     QByteArray metrics() { return m_exporter->get(QStringLiteral("/metrics")).body; }
     QJsonObject status() { return QJsonDocument::fromJson(m_exporter->get(QStringLiteral("/status")).body).object(); }
     QStringList findingCodes();
 
     FixtureTree *m_tree = nullptr;
     ExporterProcess *m_exporter = nullptr;
-    DBusMock *m_systemd = nullptr;
+    SystemdMock *m_systemd = nullptr;
     qint64 m_now = 0;
 };
 
@@ -88,7 +72,7 @@ void TestMaintenance::init()
     m_tree = new FixtureTree;
     GoldenFixture::build(*m_tree);
     m_exporter = new ExporterProcess;
-    m_systemd = new DBusMock(DBusMock::Bus::System);
+    m_systemd = new SystemdMock;
 }
 
 void TestMaintenance::cleanup()
@@ -96,25 +80,6 @@ void TestMaintenance::cleanup()
     delete m_exporter;
     delete m_systemd;
     delete m_tree;
-}
-
-void TestMaintenance::addUnit(const char *name, const QString &typeInterface, const QVariantMap &unit,
-                              const QVariantMap &type)
-{
-    const QString path = unitPath(QLatin1String(name));
-    QCOMPARE(m_systemd->call(ManagerPath, Mock, QStringLiteral("AddMockUnit"), {QLatin1String(name)}), QString());
-    QCOMPARE(m_systemd->call(path, Mock, QStringLiteral("AddProperties"), {UnitInterface, unit}), QString());
-    QCOMPARE(m_systemd->call(path, Mock, QStringLiteral("AddProperties"), {typeInterface, type}), QString());
-}
-
-void TestMaintenance::addService(const char *name, const QVariantMap &unit, const QVariantMap &service)
-{
-    addUnit(name, ServiceInterface, unit, service);
-}
-
-void TestMaintenance::addTimer(const char *name, const QVariantMap &unit, const QVariantMap &timer)
-{
-    addUnit(name, TimerInterface, unit, timer);
 }
 
 QStringList TestMaintenance::findingCodes()
@@ -127,41 +92,29 @@ QStringList TestMaintenance::findingCodes()
 
 void TestMaintenance::unitsFollowSystemd()
 {
-    QVERIFY2(m_systemd->start(Systemd, ManagerPath, QStringLiteral("systemd")), qPrintable(m_systemd->error()));
-    // What the template lacks of systemd: Subscribe, and LoadUnit, which answers for a unit
-    // without a file with an object whose LoadState is "not-found".
-    const QString notFound = ManagerPath + QStringLiteral("/unit/not_found");
-    QCOMPARE(m_systemd->call(ManagerPath, Mock, QStringLiteral("AddObject"),
-                             {notFound, UnitInterface,
-                              QVariantMap{{QStringLiteral("LoadState"), QStringLiteral("not-found")},
-                                          {QStringLiteral("ActiveState"), QStringLiteral("inactive")}},
-                              QVariant::fromValue(QList<QVariant>())}),
-             QString());
-    QCOMPARE(m_systemd->call(ManagerPath, Mock, QStringLiteral("AddMethod"),
-                             {Manager, QStringLiteral("Subscribe"), QString(), QString(), QString()}),
-             QString());
-    QCOMPARE(m_systemd->call(ManagerPath, Mock, QStringLiteral("AddMethod"),
-                             {Manager, QStringLiteral("LoadUnit"), QStringLiteral("s"), QStringLiteral("o"),
-                              QStringLiteral("ret = self.units.get(args[0], '%1')").arg(notFound)}),
-             QString());
+    const QString started = m_systemd->start();
+    QVERIFY2(started.isEmpty(), qPrintable(started));
 
     // Auto-upgrade succeeded three days ago and its timer fires in five hours; nothing else.
     const qint64 upgradeEnded = m_now - 3 * Day;
-    addService("nixos-upgrade.service", {{QStringLiteral("InactiveEnterTimestamp"), usec(upgradeEnded)}},
-               {{QStringLiteral("Result"), QStringLiteral("success")},
-                {QStringLiteral("ExecMainExitTimestamp"), usec(upgradeEnded)}});
-    addTimer("nixos-upgrade.timer", {},
-             {{QStringLiteral("LastTriggerUSec"), usec(upgradeEnded - 600)},
-              {QStringLiteral("NextElapseUSecRealtime"), usec(m_now + 5 * 3600)}});
-    QCOMPARE(m_systemd->call(unitPath(QStringLiteral("nixos-upgrade.timer")), Mock, QStringLiteral("UpdateProperties"),
-                             {UnitInterface, QVariantMap{{QStringLiteral("ActiveState"), QStringLiteral("active")}}}),
+    QCOMPARE(m_systemd->addUnit(QStringLiteral("nixos-upgrade.service"),
+                                {{QStringLiteral("InactiveEnterTimestamp"), usec(upgradeEnded)}},
+                                {{QStringLiteral("Result"), QStringLiteral("success")},
+                                 {QStringLiteral("ExecMainExitTimestamp"), usec(upgradeEnded)}}),
+             QString());
+    QCOMPARE(m_systemd->addUnit(QStringLiteral("nixos-upgrade.timer"), {},
+                                {{QStringLiteral("LastTriggerUSec"), usec(upgradeEnded - 600)},
+                                 {QStringLiteral("NextElapseUSecRealtime"), usec(m_now + 5 * 3600)}}),
+             QString());
+    QCOMPARE(m_systemd->update(QStringLiteral("nixos-upgrade.timer"), SystemdMock::Unit,
+                               {{QStringLiteral("ActiveState"), QStringLiteral("active")}}),
              QString());
 
     QVERIFY2(m_exporter->start({QStringLiteral("--root"), m_tree->root(), QStringLiteral("--collector.maintenance")}),
              qPrintable(m_exporter->error()));
     QTRY_COMPARE_WITH_TIMEOUT(sampleValue(metrics(), QStringLiteral("nixos_exporter_collector_success{collector=\"maintenance\"}")),
                               QStringLiteral("1"), 10'000);
-    QVERIFY(!m_systemd->calls(QStringLiteral("Subscribe")).isEmpty());
+    QVERIFY(!m_systemd->mock().calls(QStringLiteral("Subscribe")).isEmpty());
     QByteArray body = metrics();
     QCOMPARE(sampleValue(body, series("nixos_maintenance_unit_present", "nixos-upgrade.service")), QStringLiteral("1"));
     QCOMPARE(sampleValue(body, series("nixos_maintenance_unit_present", "nixos-upgrade.timer")), QStringLiteral("1"));
@@ -176,7 +129,7 @@ void TestMaintenance::unitsFollowSystemd()
     // Units systemd does not have (GetUnit fails, LoadUnit says not-found) have no series at all.
     QVERIFY(!body.contains("nix-gc"));
     QVERIFY(!body.contains("nix-optimise"));
-    QVERIFY(!m_systemd->calls(QStringLiteral("LoadUnit")).isEmpty());
+    QVERIFY(!m_systemd->mock().calls(QStringLiteral("LoadUnit")).isEmpty());
 
     QJsonObject document = status();
     QCOMPARE(document[QStringLiteral("sources")][QStringLiteral("maintenance")][QStringLiteral("ok")].toBool(), true);
@@ -190,22 +143,27 @@ void TestMaintenance::unitsFollowSystemd()
     QCOMPARE(gc[QStringLiteral("present")].toBool(), false);
     QVERIFY(gc[QStringLiteral("last_run_at")].isNull());
     QVERIFY(!findingCodes().contains(QStringLiteral("auto-upgrade-failed")));
+    // The CLI's report of this exporter says it in words.
+    const CliRun report = runCli({QStringLiteral("--remote"), QStringLiteral("127.0.0.1:%1").arg(m_exporter->port())});
+    QVERIFY2(report.out.contains("\nMaintenance\n  auto-upgrade: last success 3 days ago, next run "
+                                 + StatusText::when(m_now + 5 * 3600, m_now).toUtf8() + '\n'),
+             report.out.constData());
 
     // Quiet systemd, quiet exporter: nothing is read again without a signal.
-    m_systemd->clearCalls();
+    m_systemd->mock().clearCalls();
     QTest::qWait(1500);
     for (int i = 0; i < 3; ++i)
         metrics();
-    QCOMPARE(m_systemd->calls(QStringLiteral("GetAll")).size(), 0);
-    QCOMPARE(m_systemd->calls(QStringLiteral("GetUnit")).size(), 0);
+    QCOMPARE(m_systemd->mock().calls(QStringLiteral("GetAll")).size(), 0);
+    QCOMPARE(m_systemd->mock().calls(QStringLiteral("GetUnit")).size(), 0);
 
     // The next run fails: PropertiesChanged brings it to /metrics and /status.
-    QCOMPARE(m_systemd->call(unitPath(QStringLiteral("nixos-upgrade.service")), Mock, QStringLiteral("UpdateProperties"),
-                             {ServiceInterface, QVariantMap{{QStringLiteral("Result"), QStringLiteral("exit-code")},
-                                                            {QStringLiteral("ExecMainExitTimestamp"), usec(m_now - 60)}}}),
+    QCOMPARE(m_systemd->update(QStringLiteral("nixos-upgrade.service"), SystemdMock::Service,
+                               {{QStringLiteral("Result"), QStringLiteral("exit-code")},
+                                {QStringLiteral("ExecMainExitTimestamp"), usec(m_now - 60)}}),
              QString());
-    QCOMPARE(m_systemd->call(unitPath(QStringLiteral("nixos-upgrade.service")), Mock, QStringLiteral("UpdateProperties"),
-                             {UnitInterface, QVariantMap{{QStringLiteral("ActiveState"), QStringLiteral("failed")}}}),
+    QCOMPARE(m_systemd->update(QStringLiteral("nixos-upgrade.service"), SystemdMock::Unit,
+                               {{QStringLiteral("ActiveState"), QStringLiteral("failed")}}),
              QString());
     QTRY_COMPARE_WITH_TIMEOUT(sampleValue(metrics(), series("nixos_maintenance_last_run_success", "nixos-upgrade.service")),
                               QStringLiteral("0"), 5'000);
@@ -215,13 +173,14 @@ void TestMaintenance::unitsFollowSystemd()
 
     // Garbage collection appears (a switch that enabled it: UnitNew) with a timer that last
     // fired twelve days ago: its series appear, and the finding once the timer is active.
-    addService("nix-gc.service", {}, {{QStringLiteral("Result"), QStringLiteral("success")}});
-    addTimer("nix-gc.timer", {}, {{QStringLiteral("LastTriggerUSec"), usec(m_now - 12 * Day)},
-                                   {QStringLiteral("NextElapseUSecRealtime"), usec(m_now + Day)}});
-    for (const char *name : {"nix-gc.service", "nix-gc.timer"}) {
-        QVERIFY(m_systemd->emitSignal(Manager, QStringLiteral("UnitNew"), QStringLiteral("so"),
-                                      {QLatin1String(name), QVariant::fromValue(QDBusObjectPath(unitPath(QLatin1String(name))))}));
-    }
+    QCOMPARE(m_systemd->addUnit(QStringLiteral("nix-gc.service"), {}, {{QStringLiteral("Result"), QStringLiteral("success")}}),
+             QString());
+    QCOMPARE(m_systemd->addUnit(QStringLiteral("nix-gc.timer"), {},
+                                {{QStringLiteral("LastTriggerUSec"), usec(m_now - 12 * Day)},
+                                 {QStringLiteral("NextElapseUSecRealtime"), usec(m_now + Day)}}),
+             QString());
+    QVERIFY(m_systemd->emitUnitNew(QStringLiteral("nix-gc.service")));
+    QVERIFY(m_systemd->emitUnitNew(QStringLiteral("nix-gc.timer")));
     QTRY_COMPARE_WITH_TIMEOUT(sampleValue(metrics(), series("nixos_maintenance_unit_present", "nix-gc.timer")),
                               QStringLiteral("1"), 5'000);
     body = metrics();
@@ -231,8 +190,8 @@ void TestMaintenance::unitsFollowSystemd()
     QVERIFY(sampleValue(body, series("nixos_maintenance_last_run_timestamp_seconds", "nix-gc.service")).isEmpty());
     QVERIFY(sampleValue(body, series("nixos_maintenance_last_run_success", "nix-gc.service")).isEmpty());
     QVERIFY(!findingCodes().contains(QStringLiteral("gc-overdue")));
-    QCOMPARE(m_systemd->call(unitPath(QStringLiteral("nix-gc.timer")), Mock, QStringLiteral("UpdateProperties"),
-                             {UnitInterface, QVariantMap{{QStringLiteral("ActiveState"), QStringLiteral("active")}}}),
+    QCOMPARE(m_systemd->update(QStringLiteral("nix-gc.timer"), SystemdMock::Unit,
+                               {{QStringLiteral("ActiveState"), QStringLiteral("active")}}),
              QString());
     QTRY_VERIFY_WITH_TIMEOUT(findingCodes().contains(QStringLiteral("gc-overdue")), 5'000);
     document = status();
@@ -243,17 +202,16 @@ void TestMaintenance::unitsFollowSystemd()
     QVERIFY(told);
 
     // A daemon-reload after which the timer is gone (LoadUnit: not-found): its series go.
-    QCOMPARE(m_systemd->call(ManagerPath, Mock, QStringLiteral("RemoveObject"), {unitPath(QStringLiteral("nix-gc.timer"))}),
+    QCOMPARE(m_systemd->manager(QStringLiteral("RemoveObject"), {SystemdMock::unitPath(QStringLiteral("nix-gc.timer"))}),
              QString());
-    QCOMPARE(m_systemd->call(ManagerPath, Mock, QStringLiteral("AddMethod"),
-                             {Manager, QStringLiteral("GetUnit"), QStringLiteral("s"), QStringLiteral("o"),
-                              QStringLiteral("ret = self.units[args[0]] if args[0] != 'nix-gc.timer' else self.units['nope']")}),
+    QCOMPARE(m_systemd->addMethod(QStringLiteral("GetUnit"), QStringLiteral("s"), QStringLiteral("o"),
+                                  QStringLiteral("ret = self.units[args[0] if args[0] != 'nix-gc.timer' else 'gone']")),
              QString());
-    QCOMPARE(m_systemd->call(ManagerPath, Mock, QStringLiteral("AddMethod"),
-                             {Manager, QStringLiteral("LoadUnit"), QStringLiteral("s"), QStringLiteral("o"),
-                              QStringLiteral("ret = self.units.get(args[0], '%1') if args[0] != 'nix-gc.timer' else '%1'").arg(notFound)}),
+    QCOMPARE(m_systemd->addMethod(QStringLiteral("LoadUnit"), QStringLiteral("s"), QStringLiteral("o"),
+                                  QStringLiteral("ret = self.units.get(args[0] if args[0] != 'nix-gc.timer' else 'gone', '%1')")
+                                      .arg(SystemdMock::NotFoundPath)),
              QString());
-    QVERIFY(m_systemd->emitSignal(Manager, QStringLiteral("Reloading"), QStringLiteral("b"), {false}));
+    QVERIFY(m_systemd->emitReloaded());
     QTRY_VERIFY_WITH_TIMEOUT(!metrics().contains("nix-gc.timer"), 5'000);
     QVERIFY(metrics().contains("nix-gc.service"));
     QTRY_VERIFY_WITH_TIMEOUT(!findingCodes().contains(QStringLiteral("gc-overdue")), 5'000);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // End to end: a real Prometheus server scrapes nixos-exporter on the golden fixture (with a Nix
 // database and a local channel server, so every collector is on), and what Prometheus stores is
-// what the fixture says; every dashboard query returns data from it.
+// what the fixture says; every dashboard query returns data from it. The maintenance collector's
+// systemd is python3-dbusmock's on the private bus of tests/withsession.sh.
 #include "bootfixture.h"
 #include "exporterprocess.h"
 #include "fakehttpserver.h"
@@ -10,6 +11,7 @@
 #include "prometheusprocess.h"
 #include "requiredtool.h"
 #include "systemlayout.h"
+#include "systemdmock.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -40,6 +42,7 @@ private:
     ExporterProcess m_exporter;
     PrometheusProcess m_prometheus;
     FakeHttpServer m_channel;
+    SystemdMock m_systemd;
 };
 
 void TestPrometheus::initTestCase()
@@ -58,14 +61,36 @@ void TestPrometheus::initTestCase()
     m_tree.symlink(QStringLiteral("/root/result"), QStringLiteral("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x"));
     // The channel has moved on from the fixture's nixpkgs (2026-08-09): an upgrade is pending.
     m_channel.setAnswer({200, "1111111111111111111111111111111111111111\n", {{"Last-Modified", "Mon, 24 Aug 2026 12:00:00 GMT"}}});
+    // An auto-upgrade that succeeded a day ago, its timer due in an hour.
+    if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
+        QSKIP("no private bus: run through tests/withsession.sh");
+    if (DBusMock::python().isEmpty()) {
+        if (qEnvironmentVariable("NIXOS_STATUS_REQUIRE_TOOLS") == QLatin1String("1"))
+            QFAIL(DBusMock::pythonMissing().constData());
+        QSKIP(DBusMock::pythonMissing().constData());
+    }
+    qputenv("DBUS_SYSTEM_BUS_ADDRESS", qgetenv("DBUS_SESSION_BUS_ADDRESS"));
+    const QString started = m_systemd.start();
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    QCOMPARE(m_systemd.addUnit(QStringLiteral("nixos-upgrade.service"), {},
+                               {{QStringLiteral("Result"), QStringLiteral("success")},
+                                {QStringLiteral("ExecMainExitTimestamp"), SystemdMock::usec(now - 86400)}}),
+             QString());
+    QCOMPARE(m_systemd.addUnit(QStringLiteral("nixos-upgrade.timer"), {{QStringLiteral("ActiveState"), QStringLiteral("active")}},
+                               {{QStringLiteral("LastTriggerUSec"), SystemdMock::usec(now - 86400 - 60)},
+                                {QStringLiteral("NextElapseUSecRealtime"), SystemdMock::usec(now + 3600)}}),
+             QString());
     QVERIFY2(m_exporter.start({QStringLiteral("--root"), m_tree.root(), QStringLiteral("--collector.flake"),
                                QStringLiteral("--collector.store"), QStringLiteral("--collector.upgrade"),
+                               QStringLiteral("--collector.maintenance"),
                                QStringLiteral("--collector.upgrade.base-url=") + m_channel.baseUrl()}),
              qPrintable(m_exporter.error()));
     QVERIFY2(m_prometheus.start({m_exporter.port()}), qPrintable(m_prometheus.error()));
     // The channel server answers in this event loop (query() runs one): wait until a scrape has
     // every collector's figures, however loaded the machine is.
     QTRY_VERIFY_WITH_TIMEOUT(!query(QStringLiteral("nixos_upgrade_pending")).isEmpty(), 60'000);
+    QTRY_VERIFY_WITH_TIMEOUT(!query(QStringLiteral("nixos_maintenance_next_run_timestamp_seconds")).isEmpty(), 60'000);
     // Two samples at least, for the panels that compute a change (delta).
     QTRY_VERIFY_WITH_TIMEOUT(!query(QStringLiteral("count_over_time(nixos_store_size_bytes[1h]) > 1")).isEmpty(), 60'000);
 }
@@ -125,7 +150,7 @@ void TestPrometheus::collectorHealth()
 {
     QTRY_COMPARE_WITH_TIMEOUT(value(query(QStringLiteral("min(nixos_exporter_collector_success)"))), QStringLiteral("1"),
                               60'000);
-    QCOMPARE(value(query(QStringLiteral("count(nixos_exporter_collector_success)"))), QStringLiteral("5"));
+    QCOMPARE(value(query(QStringLiteral("count(nixos_exporter_collector_success)"))), QStringLiteral("6"));
     QCOMPARE(query(QStringLiteral("nixos_exporter_build_info")).size(), 1);
 }
 
@@ -252,10 +277,11 @@ void TestPrometheus::dashboardQueriesReturnData()
         }
     }
     // The fleet first, then one row per concern.
-    QCOMPARE(rows.size(), 7);
+    QCOMPARE(rows.size(), 8);
     QVERIFY2(rows.first().startsWith(QLatin1String("Fleet")), qPrintable(rows.join(u',')));
     for (const QString &concern : {QStringLiteral("Reboot"), QStringLiteral("Generation"), QStringLiteral("Flake"),
-                                   QStringLiteral("Store"), QStringLiteral("Collector"), QStringLiteral("Boot")})
+                                   QStringLiteral("Store"), QStringLiteral("Collector"), QStringLiteral("Boot"),
+                                   QStringLiteral("Maintenance")})
         QVERIFY2(!rows.filter(concern).isEmpty(), qPrintable(concern + QStringLiteral(" row missing: ") + rows.join(u',')));
     qInfo("%d panel queries return data", queries);
 }
