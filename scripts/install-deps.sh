@@ -13,8 +13,8 @@ build=(cmake ninja-build g++ git pkg-config curl
 if apt-cache show qt6-svg-plugins >/dev/null 2>&1; then
   build+=(qt6-svg-plugins)
 fi
-# The tray's tests: a private session bus with mock services, a display, a screenshot tool,
-# xwininfo (which windows the tray shows).
+# A private bus with mock services (the tray's tests; tst_maintenance and tst_prometheus: systemd),
+# a display, a screenshot tool, xwininfo (which windows the tray shows).
 tray_test=(dbus dbus-x11 python3-dbusmock xvfb xauth imagemagick x11-utils)
 # prometheus brings promtool; the end-to-end test runs the server itself.
 test=(prometheus
