@@ -90,9 +90,14 @@ void MaintenanceReader::start()
     // Slots that take the message: QtDBus 6.4 does not connect a slot with a QDBusObjectPath.
     m_bus.connect(Service, ManagerPath, ManagerInterface, QStringLiteral("UnitNew"), this, SLOT(unitNew(QDBusMessage)));
     m_bus.connect(Service, ManagerPath, ManagerInterface, QStringLiteral("Reloading"), this, SLOT(reloading(QDBusMessage)));
+    subscribe();
+}
+
+void MaintenanceReader::subscribe()
+{
     // systemd sends unit signals only while a client is subscribed.
-    auto *subscribe = new QDBusPendingCallWatcher(m_bus.asyncCall(managerCall(QStringLiteral("Subscribe"))), this);
-    connect(subscribe, &QDBusPendingCallWatcher::finished, this, [this](QDBusPendingCallWatcher *call) {
+    auto *call = new QDBusPendingCallWatcher(m_bus.asyncCall(managerCall(QStringLiteral("Subscribe"))), this);
+    connect(call, &QDBusPendingCallWatcher::finished, this, [this](QDBusPendingCallWatcher *call) {
         call->deleteLater();
         if (call->isError())
             fail(QStringLiteral("systemd Subscribe: %1").arg(call->error().message()));
@@ -247,7 +252,7 @@ void MaintenanceReader::fail(const QString &reason)
         QTimer::singleShot(RetryMs, this, [this] {
             m_failure.clear();
             m_firstRead.start();
-            lookUpAll();
+            subscribe();
         });
     }
 }

@@ -50,6 +50,7 @@ private:
 
     static constexpr int RetryMs = 60'000;
 
+    void subscribe();
     void lookUpAll();
     void lookUp(const QString &name);
     void loadUnit(const QString &name, int serial);
