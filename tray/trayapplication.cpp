@@ -5,6 +5,7 @@
 #include "settingsdialog.h"
 
 #include <QApplication>
+#include <QDBusConnection>
 #include <QDBusConnectionInterface>
 #include <QDateTime>
 #include <QLoggingCategory>
@@ -86,9 +87,16 @@ void TrayApplication::restartMonitor()
     settings.read.boot = true;
     settings.read.lockPath = m_settings.lockPath();
     settings.rescanIntervalMs = RescanIntervalMs;
+    m_maintenance.reset();
     m_monitor = std::make_unique<StatusMonitor>(SystemLayout(m_options.root), settings);
     connect(m_monitor.get(), &StatusMonitor::snapshotChanged, this, &TrayApplication::refresh);
     m_monitor->start();
+    // Auto-upgrade and garbage collection in the details and notifications, from systemd's
+    // signals; without a system bus (a container, a test) the tray says nothing about them.
+    if (QDBusConnection::systemBus().isConnected()) {
+        m_maintenance = std::make_unique<MaintenanceReader>(*m_monitor);
+        m_maintenance->start();
+    }
 }
 
 void TrayApplication::restartFleet()

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "fleetmonitor.h"
+#include "maintenancereader.h"
 #include "notificationpolicy.h"
 #include "notificationsender.h"
 #include "rebooter.h"
@@ -56,6 +57,8 @@ private:
     const Options m_options;
     TraySettings m_settings;
     std::unique_ptr<StatusMonitor> m_monitor;
+    // systemd's maintenance units for the monitor, where there is a system bus; goes first.
+    std::unique_ptr<MaintenanceReader> m_maintenance;
     std::unique_ptr<FleetMonitor> m_fleet;  // only when other machines are configured
     NotificationPolicy m_policy;
     NotificationSender m_sender;
