@@ -237,7 +237,7 @@ QJsonObject toJson(const Snapshot &snapshot, const Assessment &assessment, qint6
                                                {QStringLiteral("flake"), sourceJson(snapshot.flakeStatus)},
                                                {QStringLiteral("store"), sourceJson(snapshot.storeStatus)},
                                                {QStringLiteral("upgrade"), sourceJson(snapshot.upgradeStatus)},
-                                               {QStringLiteral("boot"), sourceJson(snapshot.bootStatus)}}},
+                                               {QStringLiteral("boot"), sourceJson(snapshot.bootStatus)},
                                                {QStringLiteral("maintenance"), sourceJson(snapshot.maintenanceStatus)}}},
         {QStringLiteral("system"), generationsJson(snapshot.generations, snapshot.generationStatus.ok, now)},
         {QStringLiteral("flake"), snapshot.flakeStatus.enabled
