@@ -31,6 +31,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 namespace {
 const QString NotificationsService = QStringLiteral("org.freedesktop.Notifications");
@@ -268,7 +269,7 @@ void TestTrayUi::buildAllWell(FixtureTree &tree) const
     spec.name = QStringLiteral("fresh");
     // nixpkgs of today, as the label says (without a flake.lock the label is all there is).
     spec.label = QStringLiteral("26.05.%1.abcdef0")
-                     .arg(QDateTime::fromSecsSinceEpoch(now, Qt::UTC).toString(QStringLiteral("yyyyMMdd")));
+                     .arg(QDateTime::fromSecsSinceEpoch(now, QTimeZone::utc()).toString(QStringLiteral("yyyyMMdd")));
     const QString system = tree.addSystem(spec);
     tree.addGeneration(1, system, now - 3600);
     tree.setDefaultGeneration(1);
