@@ -139,27 +139,16 @@ void MaintenanceReader::propertiesChanged(const QString &, const QVariantMap &, 
 void MaintenanceReader::lookUp(const QString &name)
 {
     Entry &entry = m_units[name];
-    const int serial = ++entry.serial;
     entry.pending = true;
-    auto *call = new QDBusPendingCallWatcher(m_bus.asyncCall(managerCall(QStringLiteral("GetUnit"), {name})), this);
-    connect(call, &QDBusPendingCallWatcher::finished, this, [this, name, serial](QDBusPendingCallWatcher *call) {
-        call->deleteLater();
-        const QDBusPendingReply<QDBusObjectPath> reply = *call;
-        if (!current(name, serial))
-            return;
-        if (!reply.isError())
-            watch(name, reply.value().path(), serial);
-        else if (unreachable(reply.error()))
-            fail(QStringLiteral("systemd GetUnit %1: %2").arg(name, reply.error().message()));
-        else
-            loadUnit(name, serial);  // not loaded (NoSuchUnit): it may still have a unit file
-    });
+    findUnit(name, ++entry.serial, QStringLiteral("GetUnit"));
 }
 
-void MaintenanceReader::loadUnit(const QString &name, int serial)
+// GetUnit knows loaded units only; one that is not loaded (NoSuchUnit) may still have a unit
+// file, which LoadUnit finds. What LoadUnit cannot find is absent.
+void MaintenanceReader::findUnit(const QString &name, int serial, const QString &method)
 {
-    auto *call = new QDBusPendingCallWatcher(m_bus.asyncCall(managerCall(QStringLiteral("LoadUnit"), {name})), this);
-    connect(call, &QDBusPendingCallWatcher::finished, this, [this, name, serial](QDBusPendingCallWatcher *call) {
+    auto *call = new QDBusPendingCallWatcher(m_bus.asyncCall(managerCall(method, {name})), this);
+    connect(call, &QDBusPendingCallWatcher::finished, this, [this, name, serial, method](QDBusPendingCallWatcher *call) {
         call->deleteLater();
         const QDBusPendingReply<QDBusObjectPath> reply = *call;
         if (!current(name, serial))
@@ -167,7 +156,9 @@ void MaintenanceReader::loadUnit(const QString &name, int serial)
         if (!reply.isError())
             watch(name, reply.value().path(), serial);
         else if (unreachable(reply.error()))
-            fail(QStringLiteral("systemd LoadUnit %1: %2").arg(name, reply.error().message()));
+            fail(QStringLiteral("systemd %1 %2: %3").arg(method, name, reply.error().message()));
+        else if (method == QLatin1String("GetUnit"))
+            findUnit(name, serial, QStringLiteral("LoadUnit"));
         else
             settle(name, std::nullopt);
     });

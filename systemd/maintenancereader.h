@@ -53,7 +53,7 @@ private:
     void subscribe();
     void lookUpAll();
     void lookUp(const QString &name);
-    void loadUnit(const QString &name, int serial);
+    void findUnit(const QString &name, int serial, const QString &method);
     void watch(const QString &name, const QString &path, int serial);
     void read(const QString &name, int serial);
     void settle(const QString &name, std::optional<MaintenanceUnit> unit);
