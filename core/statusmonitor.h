@@ -44,7 +44,7 @@ public:
 
     const Snapshot &snapshot() const { return m_snapshot; }
 
-    // Merges a result produced outside the core (the exporter's network upgrade check) into
+    // Merges a result produced outside the core (the network upgrade check, upgradecheck/) into
     // the snapshot; emits snapshotChanged if that changes it. Scans keep it.
     void setUpgradeResult(const SourceStatus &status, const UpgradeState &state);
     // The same for what systemd says about the maintenance units (the exporter's D-Bus reader).

@@ -8,7 +8,7 @@
 struct Snapshot;
 
 // The head of the channel (or branch) the system's nixpkgs follows, as last seen by a check
-// over the network. The check itself lives outside the core (exporter/upgradechecker.h); the
+// over the network. The check itself lives outside the core (upgradecheck/upgradechecker.h); the
 // core only keeps its answer and compares it with the running system.
 struct UpgradeState
 {

@@ -5,11 +5,13 @@
 #include "statusmonitor.h"
 #include "upgradestate.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QNetworkReply>
 #include <QRegularExpression>
 
+// The exporter's log names the category (README, Logging); the tray logs it under the same.
 Q_LOGGING_CATEGORY(lcUpgrade, "nixos.exporter.upgrade", QtInfoMsg)
 
 namespace {
@@ -82,10 +84,8 @@ QUrl UpgradeChecker::targetUrl(QString *channel, QString *error) const
         QString why;
         *channel = Upgrade::defaultChannel(m_monitor.snapshot(), &why);
         if (channel->isEmpty()) {
-            *error =
-                QStringLiteral(
-                    "cannot tell which channel to check: %1; set collectors.upgrade.channel or url")
-                    .arg(why);
+            *error = QStringLiteral("cannot tell which channel to check: %1; %2")
+                         .arg(why, m_settings.channelHint);
             return {};
         }
     }
@@ -117,7 +117,8 @@ void UpgradeChecker::check()
         m_state.url = shownUrl;
     }
     QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("nixos-exporter"));
+    // nixos-exporter or nixos-tray: the channel server's logs tell the two apart.
+    request.setHeader(QNetworkRequest::UserAgentHeader, QCoreApplication::applicationName());
     // channels.nixos.org answers with a redirect to releases.nixos.org.
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                          QNetworkRequest::NoLessSafeRedirectPolicy);

@@ -15,7 +15,8 @@ class QNetworkReply;
 
 // Asks the network for the head of the channel the system follows and hands the answer to
 // the monitor (StatusMonitor::setUpgradeResult), which keeps it in the Snapshot: a scrape
-// only renders it. It lives in the exporter because the core has no network.
+// only renders it, the tray compares it. It lives next to the core, in a library of its own
+// that both front ends link, because the core has no network.
 //
 // One request at a time, at most every intervalMs after a good answer; after a failure the
 // next try comes after initialBackoffMs, doubling up to intervalMs. A failure keeps the last
@@ -32,6 +33,9 @@ public:
         qint64 intervalMs = 6 * 3'600'000LL;
         qint64 timeoutMs = 30'000;
         qint64 initialBackoffMs = 60'000;
+        // Where the user sets the channel, named when none can be derived: each front end
+        // configures it differently.
+        QString channelHint = QStringLiteral("set collectors.upgrade.channel or url");
     };
 
     UpgradeChecker(StatusMonitor &monitor, const Settings &settings, QObject *parent = nullptr);
