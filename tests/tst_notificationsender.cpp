@@ -15,7 +15,8 @@ const QString Path = QStringLiteral("/org/freedesktop/Notifications");
 NotificationRequest rebootRequest(const QString &system)
 {
     NotificationRequest request;
-    request.key = QStringLiteral("reboot-required:") + system;
+    request.id = QStringLiteral("reboot-required");
+    request.keys = {QStringLiteral("reboot-required:") + system};
     request.code = QStringLiteral("reboot-required");
     request.urgency = NotificationRequest::Urgency::Normal;
     request.title = QStringLiteral("Reboot required");
@@ -33,7 +34,7 @@ class TestNotificationSender : public QObject
 private Q_SLOTS:
     void initTestCase();
     void exactNotifyCall();
-    void laterRequestOfSameCodeReplaces();
+    void laterRequestOfSameIdReplaces();
     void actionReachesTheApp();
     void plainWithoutActionsCapability();
 };
@@ -71,7 +72,7 @@ void TestNotificationSender::exactNotifyCall()
     QCOMPARE(call.value(7).toInt(), -1);                                      // server's timeout
 }
 
-void TestNotificationSender::laterRequestOfSameCodeReplaces()
+void TestNotificationSender::laterRequestOfSameIdReplaces()
 {
     DBusMock daemon;
     QVERIFY2(daemon.start(Service, Path, QStringLiteral("notification_daemon"), R"({"capabilities": "body actions"})"),
@@ -84,6 +85,19 @@ void TestNotificationSender::laterRequestOfSameCodeReplaces()
     QTRY_COMPARE(daemon.calls(QStringLiteral("Notify")).size(), 2);
     // The mock hands out id 1 first; the second notification replaces it.
     QCOMPARE(daemon.calls(QStringLiteral("Notify")).at(1).value(1).toUInt(), 1u);
+    QTest::qWait(100);
+
+    // Another id (the same condition on another machine) is a notification of its own.
+    NotificationRequest other = rebootRequest(QStringLiteral("/nix/store/x"));
+    other.id = QStringLiteral("web1:9971/reboot-required");
+    sender.show(other, Actions);
+    QTRY_COMPARE(daemon.calls(QStringLiteral("Notify")).size(), 3);
+    QCOMPARE(daemon.calls(QStringLiteral("Notify")).at(2).value(1).toUInt(), 0u);
+    QTest::qWait(100);
+    // Closing by id closes that one only.
+    sender.close(other.id);
+    QTRY_COMPARE(daemon.calls(QStringLiteral("CloseNotification")).size(), 1);
+    QCOMPARE(daemon.calls(QStringLiteral("CloseNotification")).first().value(0).toUInt(), 2u);
 }
 
 void TestNotificationSender::actionReachesTheApp()
@@ -100,7 +114,7 @@ void TestNotificationSender::actionReachesTheApp()
     QVERIFY(daemon.emitSignal(Service, QStringLiteral("ActionInvoked"), QStringLiteral("us"),
                               {QVariant::fromValue(1u), QStringLiteral("remind")}));
     QVERIFY(invoked.wait());
-    QCOMPARE(invoked.first().value(0).toString(), QStringLiteral("reboot-required:/nix/store/b"));
+    QCOMPARE(invoked.first().value(0).toStringList(), QStringList{"reboot-required:/nix/store/b"});
     QCOMPARE(invoked.first().value(1).toString(), QStringLiteral("remind"));
     // Someone else's notification's actions are not ours.
     QVERIFY(daemon.emitSignal(Service, QStringLiteral("ActionInvoked"), QStringLiteral("us"),

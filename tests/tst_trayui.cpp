@@ -3,11 +3,13 @@
 // with a StatusNotifierWatcher (waiting for one that comes late) and says Passive, Active or
 // NeedsAttention as the machine's state changes, its menu is read and clicked over
 // com.canonical.dbusmenu, notifications go to the notification daemon and their actions come
-// back, the details window shows the fixture.
+// back, a fleet's first look is one summary, the upgrade check notifies once, the details
+// window shows the fixture.
 #include "dbusmenuexporter.h"
 #include "dbusmock.h"
 #include "detailswindow.h"
 #include "exporterprocess.h"
+#include "fakehttpserver.h"
 #include "goldenfixture.h"
 #include "rebooter.h"
 #include "requiredtool.h"
@@ -153,6 +155,22 @@ QString desktopName()
     return {};
 }
 
+QStringList titlesOf(const QList<QVariantList> &notifyCalls)
+{
+    QStringList titles;
+    for (const QVariantList &call : notifyCalls)
+        titles.append(call.value(3).toString());
+    return titles;
+}
+
+// A port on loopback that nothing listens on: a machine of the fleet that is down.
+quint16 closedPort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
 DetailsWindow *visibleDetailsWindow()
 {
     for (QWidget *widget : QApplication::topLevelWidgets()) {
@@ -196,6 +214,8 @@ private Q_SLOTS:
     void statusFollowsTheMachine();
     void menuOverDbusmenu();
     void notificationsAndTheirActions();
+    void fleetStartIsOneNotificationAndUpdatesReplace();
+    void upgradeCheckNotifiesOnce();
     void detailsWindowShowsTheFixture();
     void headerAndEmptyStates();
     void flakeInputColoursMeanSomething();
@@ -217,6 +237,112 @@ private:
     std::unique_ptr<QTemporaryDir> m_settingsDir;
     std::unique_ptr<QSettings> m_settings;
 };
+
+void TestTrayUi::fleetStartIsOneNotificationAndUpdatesReplace()
+{
+    DBusMock daemon;
+    QVERIFY2(daemon.start(NotificationsService, NotificationsPath, QStringLiteral("notification_daemon"),
+                          R"({"capabilities": "body actions"})"),
+             qPrintable(daemon.error()));
+    // Two exporters on a machine that needs a reboot, and one machine that is down.
+    FixtureTree fleetTree;
+    GoldenFixture::build(fleetTree, QDateTime::currentSecsSinceEpoch() - 3600);
+    ExporterProcess web1;
+    ExporterProcess web2;
+    for (ExporterProcess *exporter : {&web1, &web2})
+        QVERIFY2(exporter->start({QStringLiteral("--root"), fleetTree.root()}), qPrintable(exporter->error()));
+    const QString down = QStringLiteral("127.0.0.1:%1").arg(closedPort());
+    TraySettings(*m_settings).setFleetExporters({QStringLiteral("127.0.0.1:%1").arg(web1.port()),
+                                                 QStringLiteral("127.0.0.1:%1").arg(web2.port()), down});
+
+    TrayApplication tray(options(), *m_settings);
+    tray.start();
+    QTRY_COMPARE_WITH_TIMEOUT(daemon.calls(QStringLiteral("Notify")).size(), 1, 20'000);
+    QTest::qWait(1000);  // and nothing after it
+    QList<QVariantList> calls = daemon.calls(QStringLiteral("Notify"));
+    QCOMPARE(calls.size(), 1);
+    QCOMPARE(calls.first().value(1).toUInt(), 0u);
+    QCOMPARE(calls.first().value(3).toString(), QStringLiteral("4 machines need attention"));
+    const QStringList lines = calls.first().value(4).toString().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 4);
+    QVERIFY2(lines.at(0).startsWith(QStringLiteral("this machine: reboot required: linux 6.12.41 → 6.12.52")),
+             qPrintable(lines.at(0)));
+    // Then the other machines, one line each, in the fleet view's order.
+    const QStringList expectedStarts{QStringLiteral("127.0.0.1:%1: reboot required").arg(web1.port()),
+                                     QStringLiteral("127.0.0.1:%1: reboot required").arg(web2.port()),
+                                     down + QStringLiteral(": cannot read: ")};
+    for (const QString &start : expectedStarts) {
+        QVERIFY2(std::count_if(lines.cbegin() + 1, lines.cend(), [&](const QString &line) { return line.startsWith(start); }) == 1,
+                 qPrintable(start + QStringLiteral(" in ") + lines.join(QStringLiteral(" | "))));
+    }
+
+    // This machine switches again before its reboot: its own notification, and a switch after
+    // that replaces it instead of stacking another.
+    const auto switchTo = [this](int number, const QString &kernel) {
+        FixtureTree::SystemSpec spec;
+        spec.name = QString::number(number);
+        spec.label = QStringLiteral("26.05.20260809.33ddeb9");
+        spec.kernelVersion = kernel;
+        const QString system = m_tree->addSystem(spec);
+        m_tree->addGeneration(number, system, QDateTime::currentSecsSinceEpoch() - 60);
+        m_tree->setDefaultGeneration(number);
+        m_tree->setCurrentSystem(system);
+    };
+    switchTo(48, QStringLiteral("6.12.60"));
+    QTRY_COMPARE(daemon.calls(QStringLiteral("Notify")).size(), 2);
+    QTest::qWait(200);  // the reply with its id
+    switchTo(49, QStringLiteral("6.12.61"));
+    QTRY_COMPARE(daemon.calls(QStringLiteral("Notify")).size(), 3);
+    calls = daemon.calls(QStringLiteral("Notify"));
+    QCOMPARE(titlesOf(calls.mid(1)), (QStringList{"Reboot required", "Reboot required"}));
+    QCOMPARE(calls.at(1).value(1).toUInt(), 0u);
+    QCOMPARE(calls.at(2).value(1).toUInt(), 2u);  // the daemon's id for the second
+    QVERIFY2(calls.at(2).value(4).toString().contains(QStringLiteral("6.12.61")), qPrintable(calls.at(2).value(4).toString()));
+    QCOMPARE(daemon.calls(QStringLiteral("CloseNotification")).size(), 0);
+}
+
+void TestTrayUi::upgradeCheckNotifiesOnce()
+{
+    DBusMock daemon;
+    QVERIFY2(daemon.start(NotificationsService, NotificationsPath, QStringLiteral("notification_daemon"),
+                          R"({"capabilities": "body actions"})"),
+             qPrintable(daemon.error()));
+    // The channel moved on from the fixture's nixpkgs (33ddeb9e7c03).
+    FakeHttpServer channels;
+    channels.setAnswer({200, "0123456789abcdef0123456789abcdef01234567\n", {}});
+    m_settings->setValue(QStringLiteral("upgrade/baseUrl"), channels.baseUrl());
+    const QString upgradeTitle = QStringLiteral("Upgrade available");
+
+    {
+        // Off by default: no request, no notification.
+        TrayApplication tray(options(), *m_settings);
+        tray.start();
+        QTRY_VERIFY(daemon.calls(QStringLiteral("Notify")).size() >= 2);
+        QTest::qWait(500);
+        QCOMPARE(channels.requestCount(), 0);
+        QVERIFY(!titlesOf(daemon.calls(QStringLiteral("Notify"))).contains(upgradeTitle));
+    }
+
+    TraySettings(*m_settings).setUpgradeCheck(true);
+    {
+        TrayApplication tray(options(), *m_settings);
+        tray.start();
+        QTRY_VERIFY(titlesOf(daemon.calls(QStringLiteral("Notify"))).contains(upgradeTitle));
+        QCOMPARE(channels.paths(), QList<QByteArray>{"/nixos-26.05-small/git-revision"});  // the flake input's branch
+        for (const QVariantList &call : daemon.calls(QStringLiteral("Notify"))) {
+            if (call.value(3).toString() == upgradeTitle)
+                QCOMPARE(call.value(4).toString(), QStringLiteral("nixos-26.05-small is at 0123456, this system's nixpkgs at 33ddeb9"));
+        }
+    }
+    {
+        // A restart checks again and finds the same: nothing new to tell.
+        TrayApplication tray(options(), *m_settings);
+        tray.start();
+        QTRY_COMPARE(channels.requestCount(), 2);
+        QTest::qWait(500);
+    }
+    QCOMPARE(titlesOf(daemon.calls(QStringLiteral("Notify"))).count(upgradeTitle), 1);
+}
 
 void TestTrayUi::initTestCase()
 {
@@ -745,10 +871,7 @@ void TestTrayUi::fleetListAndSelection()
                            QStringLiteral("--flake.supported-releases=26.05")}),
              qPrintable(golden.error()));
     QVERIFY2(healthy.start({QStringLiteral("--root"), healthyTree.root()}), qPrintable(healthy.error()));
-    QTcpServer probe;
-    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-    const QString gone = QStringLiteral("127.0.0.1:%1").arg(probe.serverPort());
-    probe.close();
+    const QString gone = QStringLiteral("127.0.0.1:%1").arg(closedPort());
     const QString goldenHost = QStringLiteral("127.0.0.1:%1").arg(golden.port());
     TraySettings(*m_settings).setFleetExporters(
         {goldenHost, QStringLiteral("127.0.0.1:%1").arg(healthy.port()), gone});

@@ -237,8 +237,9 @@ void FleetMonitor::publish(QList<HostStatus> hosts)
 {
     m_polling = false;
     std::sort(hosts.begin(), hosts.end(), [](const HostStatus &a, const HostStatus &b) { return a.host < b.host; });
-    if (hosts == m_hosts)
+    if (m_answered && hosts == m_hosts)
         return;
+    m_answered = true;
     m_hosts = hosts;
     Q_EMIT hostsChanged(m_hosts);
 }

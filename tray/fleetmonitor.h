@@ -35,8 +35,11 @@ public:
     // Asks every machine now (the details window's Refresh); a round still out is not doubled.
     void poll();
     const QList<HostStatus> &hosts() const { return m_hosts; }
+    // True once the first poll is in: until then hosts() is empty for want of an answer.
+    bool answered() const { return m_answered; }
 
 Q_SIGNALS:
+    // Also after the first poll when it found no hosts: knowing there are none is news.
     void hostsChanged(const QList<HostStatus> &hosts);
 
 private:
@@ -50,4 +53,5 @@ private:
     QTimer m_timer;
     QList<HostStatus> m_hosts;
     bool m_polling = false;
+    bool m_answered = false;
 };

@@ -18,8 +18,8 @@ NotificationSender::NotificationSender(const QDBusConnection &bus, QObject *pare
 {
     connect(m_server.get(), &OrgFreedesktopNotificationsInterface::ActionInvoked, this,
             [this](uint id, const QString &action) {
-                if (m_keyById.contains(id))
-                    Q_EMIT actionInvoked(m_keyById.value(id), action);
+                if (m_keysByServerId.contains(id))
+                    Q_EMIT actionInvoked(m_keysByServerId.value(id), action);
             });
     connect(m_server.get(), &OrgFreedesktopNotificationsInterface::NotificationClosed, this,
             [this](uint id, uint) { forget(id); });
@@ -61,7 +61,7 @@ void NotificationSender::send(const NotificationRequest &request, const QList<Ac
         {QStringLiteral("urgency"), QVariant::fromValue(uchar(request.urgency))},
         {QStringLiteral("desktop-entry"), QStringLiteral("nixos-tray")},
     };
-    const uint replaces = m_idByCode.value(request.code, 0);
+    const uint replaces = m_serverIdById.value(request.id, 0);
     auto *watcher = new QDBusPendingCallWatcher(
         m_server->Notify(QStringLiteral("NixOS status"), replaces, QStringLiteral("nixos-tray"),
                          request.title, request.body, actionList, hints, -1),
@@ -73,27 +73,27 @@ void NotificationSender::send(const NotificationRequest &request, const QList<Ac
             qCWarning(lcNotify) << "cannot notify:" << reply.error().message();
             return;
         }
-        forget(m_idByCode.value(request.code, 0));
-        m_idByCode.insert(request.code, reply.value());
-        m_keyById.insert(reply.value(), request.key);
+        forget(m_serverIdById.value(request.id, 0));
+        m_serverIdById.insert(request.id, reply.value());
+        m_keysByServerId.insert(reply.value(), request.keys);
     });
 }
 
-void NotificationSender::close(const QString &code)
+void NotificationSender::close(const QString &id)
 {
-    if (const uint id = m_idByCode.value(code, 0)) {
-        m_server->CloseNotification(id);
-        forget(id);
+    if (const uint serverId = m_serverIdById.value(id, 0)) {
+        m_server->CloseNotification(serverId);
+        forget(serverId);
     }
 }
 
-void NotificationSender::forget(uint id)
+void NotificationSender::forget(uint serverId)
 {
-    if (!m_keyById.remove(id))
+    if (!m_keysByServerId.remove(serverId))
         return;
-    for (auto it = m_idByCode.begin(); it != m_idByCode.end(); ++it) {
-        if (it.value() == id) {
-            m_idByCode.erase(it);
+    for (auto it = m_serverIdById.begin(); it != m_serverIdById.end(); ++it) {
+        if (it.value() == serverId) {
+            m_serverIdById.erase(it);
             break;
         }
     }

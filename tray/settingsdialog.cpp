@@ -3,6 +3,7 @@
 
 #include "autostart.h"
 #include "notificationpolicy.h"
+#include "thresholds.h"
 #include "traysettings.h"
 
 #include <QDialogButtonBox>
@@ -12,16 +13,26 @@
 #include <QVBoxLayout>
 
 namespace {
-const QMap<QString, QString> NotificationLabels{
-    {QStringLiteral("reboot-required"), QStringLiteral("A reboot is required")},
-    {QStringLiteral("generation-stale"), QStringLiteral("The running generation is older than the threshold")},
-    {QStringLiteral("nixpkgs-stale"), QStringLiteral("nixpkgs is older than the threshold")},
-    {QStringLiteral("nixpkgs-unmaintained"), QStringLiteral("nixpkgs follows a release that gets no more updates")},
-    {QStringLiteral("source-failed"), QStringLiteral("The system state cannot be read")},
-    {QStringLiteral("auto-upgrade-failed"), QStringLiteral("The automatic upgrade failed")},
-    {QStringLiteral("auto-upgrade-overdue"), QStringLiteral("The automatic upgrade has not run for the threshold")},
-    {QStringLiteral("gc-overdue"), QStringLiteral("Garbage collection has not run for the threshold")},
-};
+// The check box for each code. The maintenance limits are not settings of the tray (they
+// match the exporter's alerts), so their labels name the fixed number of days.
+QString notificationLabel(const QString &code)
+{
+    const Thresholds defaults;
+    const QMap<QString, QString> labels{
+        {QStringLiteral("reboot-required"), QStringLiteral("A reboot is required")},
+        {QStringLiteral("generation-stale"), QStringLiteral("The running generation is older than the threshold")},
+        {QStringLiteral("nixpkgs-stale"), QStringLiteral("nixpkgs is older than the threshold")},
+        {QStringLiteral("nixpkgs-unmaintained"), QStringLiteral("nixpkgs follows a release that gets no more updates")},
+        {QStringLiteral("source-failed"), QStringLiteral("The system state cannot be read")},
+        {QStringLiteral("auto-upgrade-failed"), QStringLiteral("The automatic upgrade failed")},
+        {QStringLiteral("auto-upgrade-overdue"),
+         QStringLiteral("The automatic upgrade has not run for %1 days").arg(defaults.autoUpgradeOverdueSeconds / Thresholds::Day)},
+        {QStringLiteral("gc-overdue"),
+         QStringLiteral("Garbage collection has not run for %1 days").arg(defaults.garbageCollectionOverdueSeconds / Thresholds::Day)},
+        {QStringLiteral("boot-full"), QStringLiteral("/boot has no room for the next kernels")},
+    };
+    return labels.value(code, code);
+}
 } // namespace
 
 SettingsDialog::SettingsDialog(TraySettings &settings, QWidget *parent)
@@ -44,7 +55,7 @@ SettingsDialog::SettingsDialog(TraySettings &settings, QWidget *parent)
     auto *notifyLayout = new QVBoxLayout;
     const QStringList enabled = settings.notifiedCodes();
     for (const QString &code : NotificationPolicy::AllCodes) {
-        auto *check = new QCheckBox(NotificationLabels.value(code));
+        auto *check = new QCheckBox(notificationLabel(code));
         check->setChecked(enabled.contains(code));
         m_notify.insert(code, check);
         notifyLayout->addWidget(check);
@@ -62,9 +73,14 @@ SettingsDialog::SettingsDialog(TraySettings &settings, QWidget *parent)
         m_autostart.setEnabled(false);
         m_autostart.setToolTip(QStringLiteral("nixos-tray runs as a systemd user service"));
     }
+    m_upgradeCheck.setText(QStringLiteral("Check for upgrades (asks channels.nixos.org every 6 hours)"));
+    m_upgradeCheck.setChecked(settings.upgradeCheck());
     auto *otherForm = new QFormLayout;
     otherForm->addRow(QStringLiteral("flake.lock"), &m_lockPath);
     otherForm->addRow(&m_autostart);
+    otherForm->addRow(&m_upgradeCheck);
+    auto *thisMachineBox = new QGroupBox(QStringLiteral("This machine"));
+    thisMachineBox->setLayout(otherForm);
 
     m_fleetExporters.setText(settings.fleetExporters().join(QStringLiteral(", ")));
     m_fleetExporters.setPlaceholderText(QStringLiteral("web1:9971, web2:9971"));
@@ -83,7 +99,7 @@ SettingsDialog::SettingsDialog(TraySettings &settings, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(thresholdsBox);
     layout->addWidget(notifyBox);
-    layout->addLayout(otherForm);
+    layout->addWidget(thisMachineBox);
     layout->addWidget(fleetBox);
     layout->addWidget(buttons);
 }
@@ -106,6 +122,7 @@ void SettingsDialog::save()
         exporters.append(address.trimmed());
     m_settings.setFleetExporters(exporters);
     m_settings.setFleetPrometheus(m_fleetPrometheus.text().trimmed());
+    m_settings.setUpgradeCheck(m_upgradeCheck.isChecked());
     QString error;
     if (m_autostart.isChecked() != Autostart::isEnabled() && !Autostart::setEnabled(m_autostart.isChecked(), &error))
         QMessageBox::warning(this, windowTitle(), error);

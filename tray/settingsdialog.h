@@ -9,7 +9,8 @@
 
 class TraySettings;
 
-// Thresholds, which notifications, the lock path and autostart. Saves on OK only.
+// Thresholds, which notifications, the lock path, autostart and the upgrade check. Saves on
+// OK only.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -27,4 +28,5 @@ private:
     QLineEdit m_fleetExporters;
     QLineEdit m_fleetPrometheus;
     QCheckBox m_autostart;
+    QCheckBox m_upgradeCheck;
 };

@@ -3,6 +3,8 @@
 
 #include "detailswindow.h"
 #include "settingsdialog.h"
+#include "upgradenotice.h"
+#include "upgradestate.h"
 
 #include <QApplication>
 #include <QDBusConnection>
@@ -59,8 +61,9 @@ TrayApplication::~TrayApplication()
 
 void TrayApplication::start()
 {
-    restartMonitor();
+    // The fleet first: the monitor's first snapshot then already waits for its answer.
     restartFleet();
+    restartMonitor();
     showInXEmbedTrayWithoutWatcher();
 }
 
@@ -81,6 +84,7 @@ void TrayApplication::showInXEmbedTrayWithoutWatcher()
 
 void TrayApplication::restartMonitor()
 {
+    m_upgrade.reset();  // it holds the monitor
     StatusMonitor::Settings settings;
     settings.read.flake = true;
     settings.read.lockOptional = true;
@@ -97,6 +101,19 @@ void TrayApplication::restartMonitor()
         m_maintenance = std::make_unique<MaintenanceReader>(*m_monitor);
         m_maintenance->start();
     }
+    restartUpgradeCheck();
+}
+
+void TrayApplication::restartUpgradeCheck()
+{
+    m_upgrade.reset();
+    if (!m_settings.upgradeCheck()) {
+        m_monitor->setUpgradeResult({}, {});  // a check turned off knows nothing any more
+        return;
+    }
+    // The exporter's upgrade collector's own check: its answers go into the snapshot.
+    m_upgrade = std::make_unique<UpgradeChecker>(*m_monitor, m_settings.upgradeCheckSettings());
+    m_upgrade->start();
 }
 
 void TrayApplication::restartFleet()
@@ -116,6 +133,8 @@ void TrayApplication::restartFleet()
 
 void TrayApplication::refresh()
 {
+    if (!m_monitor)
+        return;  // the fleet answered before the first read of this machine
     const qint64 time = now();
     const Thresholds thresholds = m_settings.thresholds();
     const Snapshot &snapshot = m_monitor->snapshot();
@@ -129,8 +148,22 @@ void TrayApplication::refresh()
         m_details->setStatus(snapshot, local, thresholds, time);
         m_details->setHosts(hosts);
     }
-    m_policy.setEnabledCodes(m_settings.notifiedCodes());
-    m_policy.update(everything, time);
+    // With other machines configured, the first notification waits for their first answer,
+    // so that a start with a fleet is told in one summary.
+    if (!m_fleet || m_fleet->answered()) {
+        QStringList codes = m_settings.notifiedCodes();
+        Assessment notified = local;
+        const bool upgradeUnknown = m_settings.upgradeCheck() && !Upgrade::pending(snapshot);
+        if (m_settings.upgradeCheck()) {
+            codes.append(UpgradeNotice::Code);
+            if (const std::optional<Assessment::Finding> upgrade = UpgradeNotice::of(snapshot))
+                notified.findings.append(*upgrade);
+        }
+        m_policy.setEnabledCodes(codes);
+        // A restart's check has not answered yet: that is no upgrade done.
+        m_policy.setUnknownCodes(upgradeUnknown ? QStringList{UpgradeNotice::Code} : QStringList());
+        m_policy.update(notified, hosts, time);
+    }
     scheduleWakeUp(time);
 }
 
@@ -149,19 +182,21 @@ void TrayApplication::scheduleWakeUp(qint64 time)
 void TrayApplication::notify(const NotificationRequest &request)
 {
     QList<NotificationSender::Action> actions;
-    if (request.code == QLatin1String("reboot-required") && m_rebooter.isAvailable())
+    // Reboot is offered for this machine only (the id of another's names the host).
+    if (request.id == QLatin1String("reboot-required") && m_rebooter.isAvailable())
         actions.append({QStringLiteral("reboot"), QStringLiteral("Reboot…")});
     actions.append({QStringLiteral("details"), QStringLiteral("Details")});
     actions.append({QStringLiteral("remind"), QStringLiteral("Remind me tomorrow")});
     m_sender.show(request, actions);
 }
 
-void TrayApplication::onAction(const QString &key, const QString &action)
+void TrayApplication::onAction(const QStringList &keys, const QString &action)
 {
     if (action == QLatin1String("reboot")) {
         confirmReboot();
     } else if (action == QLatin1String("remind")) {
-        m_policy.remindLater(key, now() + Thresholds::Day);
+        for (const QString &key : keys)
+            m_policy.remindLater(key, now() + Thresholds::Day);
         scheduleWakeUp(now());
     } else {
         showDetails();  // "details", and "default" (a click on the notification itself)
@@ -202,10 +237,13 @@ void TrayApplication::snooze(qint64 seconds)
 void TrayApplication::showSettings()
 {
     const QString lockPath = m_settings.lockPath();
+    const bool upgradeCheck = m_settings.upgradeCheck();
     SettingsDialog dialog(m_settings, m_details && m_details->isVisible() ? m_details.data() : nullptr);
     if (dialog.exec() != QDialog::Accepted)
         return;
     restartFleet();
+    if (m_settings.upgradeCheck() != upgradeCheck && m_settings.lockPath() == lockPath)
+        restartUpgradeCheck();
     if (m_settings.lockPath() != lockPath)
         restartMonitor();  // emits snapshotChanged, which refreshes
     else

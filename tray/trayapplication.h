@@ -9,6 +9,7 @@
 #include "statusmonitor.h"
 #include "trayicon.h"
 #include "traysettings.h"
+#include "upgradechecker.h"
 
 #include <QObject>
 #include <QPointer>
@@ -45,10 +46,11 @@ public:
 private:
     void restartMonitor();
     void restartFleet();
+    void restartUpgradeCheck();
     void refresh();
     void scheduleWakeUp(qint64 now);
     void notify(const NotificationRequest &request);
-    void onAction(const QString &key, const QString &action);
+    void onAction(const QStringList &keys, const QString &action);
     void snooze(qint64 seconds);
     void showSettings();
     void confirmReboot();
@@ -59,6 +61,7 @@ private:
     std::unique_ptr<StatusMonitor> m_monitor;
     // systemd's maintenance units for the monitor, where there is a system bus; goes first.
     std::unique_ptr<MaintenanceReader> m_maintenance;
+    std::unique_ptr<UpgradeChecker> m_upgrade;  // only when the user turned it on; feeds m_monitor
     std::unique_ptr<FleetMonitor> m_fleet;  // only when other machines are configured
     NotificationPolicy m_policy;
     NotificationSender m_sender;

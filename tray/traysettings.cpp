@@ -10,6 +10,10 @@ const QString Codes = QStringLiteral("notifications/codes");
 const QString LockPath = QStringLiteral("flake/lockPath");
 const QString FleetExporters = QStringLiteral("fleet/exporters");
 const QString FleetPrometheus = QStringLiteral("fleet/prometheus");
+const QString UpgradeCheck = QStringLiteral("upgrade/check");
+const QString UpgradeChannel = QStringLiteral("upgrade/channel");
+const QString UpgradeBaseUrl = QStringLiteral("upgrade/baseUrl");
+const QString UpgradeUrl = QStringLiteral("upgrade/url");
 } // namespace
 
 Thresholds TraySettings::thresholds() const
@@ -68,4 +72,24 @@ QString TraySettings::fleetPrometheus() const
 void TraySettings::setFleetPrometheus(const QString &url)
 {
     m_settings.setValue(FleetPrometheus, url);
+}
+
+bool TraySettings::upgradeCheck() const
+{
+    return m_settings.value(UpgradeCheck, false).toBool();
+}
+
+void TraySettings::setUpgradeCheck(bool enabled)
+{
+    m_settings.setValue(UpgradeCheck, enabled);
+}
+
+UpgradeChecker::Settings TraySettings::upgradeCheckSettings() const
+{
+    UpgradeChecker::Settings settings;
+    settings.channel = m_settings.value(UpgradeChannel).toString();
+    settings.baseUrl = m_settings.value(UpgradeBaseUrl, settings.baseUrl).toString();
+    settings.url = m_settings.value(UpgradeUrl).toString();
+    settings.channelHint = QStringLiteral("set upgrade/channel or upgrade/url in %1").arg(m_settings.fileName());
+    return settings;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "thresholds.h"
+#include "upgradechecker.h"
 
 #include <QSettings>
 #include <QStringList>
@@ -28,6 +29,13 @@ public:
     void setFleetExporters(const QStringList &addresses);
     QString fleetPrometheus() const;
     void setFleetPrometheus(const QString &url);
+
+    // The opt-in upgrade check (off by default: it asks channels.nixos.org) and what it
+    // checks; the channel, base URL and URL are set in the file only, as the exporter's
+    // collectors.upgrade keys.
+    bool upgradeCheck() const;
+    void setUpgradeCheck(bool enabled);
+    UpgradeChecker::Settings upgradeCheckSettings() const;
 
 private:
     QSettings &m_settings;
