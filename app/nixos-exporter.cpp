@@ -62,6 +62,9 @@ int main(int argc, char *argv[])
     settings.read.lockPath = config.lockPath;
     settings.read.supportedReleases = config.supportedReleases;
     settings.read.store = config.collectors.value(QStringLiteral("store"));
+    // The store collector also says what a reboot would change: the same database, opened
+    // only when the collector is on.
+    settings.read.rebootChanges = settings.read.store;
     settings.read.boot = config.collectors.value(QStringLiteral("boot"));
     settings.storeRefreshMs = int(std::min<qint64>(config.storeRefreshMs, 24 * 86'400'000LL));
     StatusMonitor monitor(SystemLayout(config.root), settings);

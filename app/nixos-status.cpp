@@ -12,6 +12,7 @@
 #include "snapshotreader.h"
 #include "statusjson.h"
 #include "statusreport.h"
+#include "systemdiff.h"
 #include "systemlayout.h"
 #include "systemselector.h"
 
@@ -135,19 +136,16 @@ int diffCommand(const QStringList &arguments)
     if (!to)
         return fail(error);
     NixDatabase database(layout);
-    std::optional<StoreClosure> before = database.closure(from->storePath, &error);
-    if (!before)
-        return fail(QStringLiteral("%1: %2").arg(from->name, error));
-    std::optional<StoreClosure> after = database.closure(to->storePath, &error);
-    if (!after)
-        return fail(QStringLiteral("%1: %2").arg(to->name, error));
-    const PackageDiff diff = PackageDiff::between(*before, *after);
-    const DiffReport::Side fromSide{*from, std::move(*before)}, toSide{*to, std::move(*after)};
+    const std::optional<SystemDiff> diff =
+        SystemDiff::read(database, SystemDiff::Side::of(from->name, from->storePath, from->generation),
+                         SystemDiff::Side::of(to->name, to->storePath, to->generation), &error);
+    if (!diff)
+        return fail(error);
     QTextStream out(stdout);
     if (parser.isSet(options.json))
-        out << QJsonDocument(DiffReport::toJson(fromSide, toSide, diff)).toJson(QJsonDocument::Indented);
+        out << QJsonDocument(DiffReport::toJson(*diff)).toJson(QJsonDocument::Indented);
     else
-        out << DiffReport::render(fromSide, toSide, diff, colourWanted(parser.value(options.colour)));
+        out << DiffReport::render(*diff, colourWanted(parser.value(options.colour)));
     return 0;
 }
 
@@ -209,7 +207,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption timeout(QStringLiteral("timeout"), QStringLiteral("Seconds to wait for --remote (default 10)."),
                                      QStringLiteral("seconds"), QStringLiteral("10"));
     const QCommandLineOption store(QStringLiteral("store"),
-                                   QStringLiteral("Also read the Nix database: store size and path count."));
+                                   QStringLiteral("Also read the Nix database: store size and path count, what a reboot would change."));
     const QCommandLineOption now(QStringLiteral("now"),
                                  QStringLiteral("Compute ages as of this Unix time (reproducible output)."),
                                  QStringLiteral("seconds"));
@@ -266,6 +264,7 @@ int main(int argc, char *argv[])
         options.lockOptional = !parser.isSet(lockPath);
         options.lockPath = parser.value(lockPath);
         options.store = parser.isSet(store);
+        options.rebootChanges = options.store;
         options.boot = true;
         // Reproducible means the release calendar of that day too.
         if (parser.isSet(now))

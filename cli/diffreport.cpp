@@ -4,7 +4,6 @@
 #include "statusreport.h"
 #include "terminalcolour.h"
 
-#include <QJsonValue>
 #include <QLocale>
 
 #include <algorithm>
@@ -26,30 +25,20 @@ QString signedNumber(qint64 value)
     return (value >= 0 ? QStringLiteral("+") : QStringLiteral("-")) + number(std::abs(value));
 }
 
-QString versions(const QStringList &list)
-{
-    QStringList shown = list;
-    for (QString &version : shown) {
-        if (version.isEmpty())
-            version = QStringLiteral("(no version)");
-    }
-    return shown.join(QStringLiteral(", "));
-}
-
 // "booted (generation 46)", "generation 47", "/nix/store/...-system"
-QString title(const SelectedSystem &system)
+QString title(const SystemDiff::Side &system)
 {
     if (!system.generation || system.name.startsWith(QLatin1String("generation ")))
         return system.name;
     return QStringLiteral("%1 (generation %2)").arg(system.name).arg(*system.generation);
 }
 
-QString sizeLine(const StoreClosure &from, const StoreClosure &to)
+QString sizeLine(const SystemDiff::Side &from, const SystemDiff::Side &to)
 {
     QString line = QStringLiteral("Closure: %1 → %2 paths (%3)")
-                       .arg(number(from.pathCount()), number(to.pathCount()),
-                            signedNumber(to.pathCount() - from.pathCount()));
-    const std::optional<qint64> before = from.sizeBytes(), after = to.sizeBytes();
+                       .arg(number(from.pathCount), number(to.pathCount),
+                            signedNumber(to.pathCount - from.pathCount));
+    const std::optional<qint64> before = from.sizeBytes, after = to.sizeBytes;
     if (before && after) {
         const qint64 delta = *after - *before;
         line += QStringLiteral(", %1 → %2 (%3%4)")
@@ -62,23 +51,15 @@ QString sizeLine(const StoreClosure &from, const StoreClosure &to)
     return line;
 }
 
-QJsonObject sideJson(const Side &side)
-{
-    const std::optional<qint64> size = side.closure.sizeBytes();
-    return {{QStringLiteral("name"), side.system.name},
-            {QStringLiteral("store_path"), side.system.storePath},
-            {QStringLiteral("generation"), side.system.generation ? QJsonValue(*side.system.generation) : QJsonValue()},
-            {QStringLiteral("path_count"), side.closure.pathCount()},
-            {QStringLiteral("size_bytes"), size ? QJsonValue(*size) : QJsonValue()}};
-}
-
 } // namespace
 
-QString render(const Side &from, const Side &to, const PackageDiff &diff, bool colour)
+QString render(const SystemDiff &systems, bool colour)
 {
-    QString out = paint(QStringLiteral("%1 → %2").arg(title(from.system), title(to.system)), TerminalColour::Bold, colour)
+    const SystemDiff::Side &from = systems.from, &to = systems.to;
+    const PackageDiff &diff = systems.packages;
+    QString out = paint(QStringLiteral("%1 → %2").arg(title(from), title(to)), TerminalColour::Bold, colour)
                   + QLatin1Char('\n');
-    out += paint(QStringLiteral("%1 → %2").arg(from.system.storePath, to.system.storePath), TerminalColour::Dim, colour)
+    out += paint(QStringLiteral("%1 → %2").arg(from.storePath, to.storePath), TerminalColour::Dim, colour)
            + QStringLiteral("\n\n");
     qsizetype width = 0;
     for (const PackageChange &change : diff.changes)
@@ -103,24 +84,23 @@ QString render(const Side &from, const Side &to, const PackageDiff &diff, bool c
                 continue;
             QString what;
             if (!change.before.isEmpty() && !change.after.isEmpty())
-                what = QStringLiteral("%1 → %2").arg(versions(change.before), versions(change.after));
+                what = QStringLiteral("%1 → %2").arg(PackageChange::versionsText(change.before), PackageChange::versionsText(change.after));
             else
-                what = versions(change.before.isEmpty() ? change.after : change.before);
+                what = PackageChange::versionsText(change.before.isEmpty() ? change.after : change.before);
             out += QStringLiteral("  %1  %2\n").arg(change.name.leftJustified(width), what);
         }
     }
     if (diff.isEmpty())
         out += QStringLiteral("No package changes.\n");
-    out += QLatin1Char('\n') + sizeLine(from.closure, to.closure) + QLatin1Char('\n');
+    out += QLatin1Char('\n') + sizeLine(from, to) + QLatin1Char('\n');
     return out;
 }
 
-QJsonObject toJson(const Side &from, const Side &to, const PackageDiff &diff)
+QJsonObject toJson(const SystemDiff &diff)
 {
-    return {{QStringLiteral("schema_version"), 1},
-            {QStringLiteral("from"), sideJson(from)},
-            {QStringLiteral("to"), sideJson(to)},
-            {QStringLiteral("packages"), diff.toJson()}};
+    QJsonObject json = diff.toJson();
+    json.insert(QStringLiteral("schema_version"), 1);
+    return json;
 }
 
 } // namespace DiffReport

@@ -12,7 +12,6 @@
 namespace {
 
 using Kind = PackageChange::Kind;
-constexpr Kind Kinds[] = {Kind::Upgraded, Kind::Downgraded, Kind::Added, Kind::Removed};
 
 // Package name → its versions in a closure.
 QMap<QString, QSet<QString>> packages(const StoreClosure &closure)
@@ -49,6 +48,14 @@ QJsonArray strings(const QStringList &list)
     return QJsonArray::fromStringList(list);
 }
 
+QStringList strings(const QJsonValue &list)
+{
+    QStringList result;
+    for (const QJsonValue &value : list.toArray())
+        result.append(value.toString());
+    return result;
+}
+
 } // namespace
 
 PackageDiff PackageDiff::between(const StoreClosure &before, const StoreClosure &after)
@@ -70,6 +77,16 @@ PackageDiff PackageDiff::between(const StoreClosure &before, const StoreClosure 
         return a.kind != b.kind ? a.kind < b.kind : a.name < b.name;
     });
     return diff;
+}
+
+QString PackageChange::versionsText(const QStringList &versions)
+{
+    QStringList shown = versions;
+    for (QString &version : shown) {
+        if (version.isEmpty())
+            version = QStringLiteral("(no version)");
+    }
+    return shown.join(QStringLiteral(", "));
 }
 
 qsizetype PackageDiff::count(PackageChange::Kind kind) const
@@ -95,7 +112,7 @@ QString PackageDiff::kindName(PackageChange::Kind kind)
 QJsonObject PackageDiff::toJson() const
 {
     QJsonObject json;
-    for (const Kind kind : Kinds) {
+    for (const Kind kind : PackageChange::Kinds) {
         QJsonArray list;
         for (const PackageChange &change : changes) {
             if (change.kind == kind)
@@ -106,4 +123,17 @@ QJsonObject PackageDiff::toJson() const
         json.insert(kindName(kind), list);
     }
     return json;
+}
+
+PackageDiff PackageDiff::fromJson(const QJsonObject &json)
+{
+    PackageDiff diff;
+    for (const Kind kind : PackageChange::Kinds) {
+        for (const QJsonValue &change : json.value(kindName(kind)).toArray()) {
+            if (change.isObject())
+                diff.changes.append({kind, change[QStringLiteral("name")].toString(),
+                                     strings(change[QStringLiteral("before")]), strings(change[QStringLiteral("after")])});
+        }
+    }
+    return diff;
 }

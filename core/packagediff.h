@@ -15,6 +15,7 @@
 struct PackageChange
 {
     enum class Kind { Upgraded, Downgraded, Added, Removed };
+    static constexpr Kind Kinds[] = {Kind::Upgraded, Kind::Downgraded, Kind::Added, Kind::Removed};
     Kind kind = Kind::Added;
     QString name;
     // The versions only one side has, in Nix's version order, as diff-closures prints them
@@ -22,6 +23,8 @@ struct PackageChange
     // empty string is a path without a version (diff-closures' ε).
     QStringList before;
     QStringList after;
+    // One side's versions for a person: "1.2, 1.3"; "(no version)" for diff-closures' ε.
+    static QString versionsText(const QStringList &versions);
     bool operator==(const PackageChange &) const = default;
 };
 
@@ -41,6 +44,8 @@ struct PackageDiff
     // {"upgraded": [{"name": "linux", "before": ["6.6.58"], "after": ["6.6.60"]}], "downgraded":
     // [...], "added": [...], "removed": [...]} (docs/diff-json.md)
     QJsonObject toJson() const;
+    // The same read back (a fleet host's /status); what is not a list of changes is left out.
+    static PackageDiff fromJson(const QJsonObject &json);
     static QString kindName(PackageChange::Kind kind); // "upgraded", ...
     bool operator==(const PackageDiff &) const = default;
 };

@@ -7,6 +7,7 @@
 #include "generationstate.h"
 #include "maintenancestate.h"
 #include "storestats.h"
+#include "systemdiff.h"
 #include "upgradestate.h"
 
 #include <QMetaType>
@@ -47,6 +48,10 @@ struct Snapshot
     // between carry the last result over.
     SourceStatus storeStatus;
     StoreStats store;
+    // What a reboot would change, booted → current, from the Nix database (ReadOptions::
+    // rebootChanges): read when either system changes, kept while neither does. nullopt when
+    // unknown: not read, no booted or current system, or the database could not tell.
+    std::optional<SystemDiff> rebootChanges;
 
     // Not read by the core: an upgrade check outside it (it uses the network) hands its
     // result to StatusMonitor::setUpgradeResult; scans carry it over.

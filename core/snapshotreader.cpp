@@ -3,6 +3,7 @@
 
 #include "bootstate.h"
 #include "flakelocklocator.h"
+#include "nixdatabase.h"
 #include "storestats.h"
 #include "systemlayout.h"
 
@@ -51,6 +52,28 @@ QString readFlake(const SystemLayout &layout, const ReadOptions &options, FlakeS
     return {};
 }
 
+std::optional<SystemDiff> readRebootChanges(const SystemLayout &layout, const GenerationState &state,
+                                            const ReadOptions &options, std::optional<Cache::RebootChanges> &kept)
+{
+    if (!state.bootedSystem || !state.currentSystem)
+        return std::nullopt;
+    const QString booted = state.bootedSystem->storePath, current = state.currentSystem->storePath;
+    if (!kept || kept->booted != booted || kept->current != current || (!kept->diff && options.retryRebootChanges)) {
+        NixDatabase database(layout);
+        QString error;
+        kept = Cache::RebootChanges{booted, current,
+                                    SystemDiff::read(database, SystemDiff::Side::of(QStringLiteral("booted"), booted),
+                                                     SystemDiff::Side::of(QStringLiteral("current"), current), &error)};
+    }
+    // The same store paths can become other generations (a rollback's new link).
+    std::optional<SystemDiff> diff = kept->diff;
+    if (diff) {
+        diff->from.generation = state.bootedGeneration;
+        diff->to.generation = state.currentGeneration;
+    }
+    return diff;
+}
+
 } // namespace
 
 Snapshot read(const SystemLayout &layout, const ReadOptions &options)
@@ -81,6 +104,8 @@ Snapshot read(const SystemLayout &layout, const ReadOptions &options, Cache &cac
         snapshot.flakeStatus = timed([&] { return readFlake(layout, options, snapshot.flake, cache.lock); });
     if (options.store)
         snapshot.storeStatus = timed([&] { return StoreStatsReader::read(layout, snapshot.store); });
+    if (options.rebootChanges)
+        snapshot.rebootChanges = readRebootChanges(layout, snapshot.generations, options, cache.reboot);
     if (options.boot)
         snapshot.bootStatus = timed([&] { return BootReader::read(layout, snapshot.generations, snapshot.boot); });
     snapshot.collectedAt = QDateTime::currentMSecsSinceEpoch();

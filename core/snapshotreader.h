@@ -21,6 +21,12 @@ struct ReadOptions
     QStringList supportedReleases;
     bool store = false;  // the Nix database's figures (StoreStatsReader)
     bool boot = false;   // the boot file system and its entries (BootReader)
+    // What a reboot would change (Snapshot::rebootChanges), from the Nix database. Store paths
+    // never change: a cache keeps the result for its pair of systems, so the database is read
+    // only when the booted or the current system changes, or, after a failed read, when
+    // retryRebootChanges is set (the monitor sets it at its store refresh interval).
+    bool rebootChanges = false;
+    bool retryRebootChanges = false;
 };
 
 // One synchronous read of the system. Blocking I/O: StatusMonitor runs it off the thread
@@ -30,7 +36,8 @@ namespace SnapshotReader {
 inline constexpr qint64 MaxLockBytes = 8 * 1024 * 1024;
 
 // What one read keeps for the next, so that a rescan reads only what changed: the systems'
-// closures by store path, and the last lock parsed with the bytes it was parsed from (the
+// closures by store path, what a reboot would change for the last booted and current systems,
+// and the last lock parsed with the bytes it was parsed from (the
 // bytes are compared, not the file's times, which a rewrite within one clock tick keeps).
 // A monitor reads first on the thread that starts it, then on its scan thread: read() holds
 // the mutex, so one read at a time uses the cache, whatever its thread.
@@ -44,6 +51,15 @@ struct Cache
     QMutex mutex;
     GenerationScanner::Cache generations;
     std::optional<Lock> lock;
+    // The last booted and current systems compared, and what was found (nullopt: the
+    // database could not tell).
+    struct RebootChanges
+    {
+        QString booted;
+        QString current;
+        std::optional<SystemDiff> diff;
+    };
+    std::optional<RebootChanges> reboot;
 };
 
 // A full read; nothing is kept.

@@ -200,6 +200,20 @@ QJsonValue maintenanceJson(const Snapshot &snapshot)
                        {QStringLiteral("tasks"), snapshot.maintenanceStatus.ok ? QJsonValue(tasks) : QJsonValue(QJsonValue::Null)}};
 }
 
+// What a reboot would change: docs/diff-json.md's sides and packages, with the count of each kind.
+QJsonValue rebootChangesJson(const Snapshot &snapshot)
+{
+    if (!snapshot.rebootChanges)
+        return QJsonValue::Null;
+    const SystemDiff &diff = *snapshot.rebootChanges;
+    QJsonObject counts;
+    for (const PackageChange::Kind kind : PackageChange::Kinds)
+        counts.insert(PackageDiff::kindName(kind), diff.packages.count(kind));
+    QJsonObject json = diff.toJson();
+    json.insert(QStringLiteral("counts"), counts);
+    return json;
+}
+
 template<typename T>
 std::optional<T> fromJson(const QJsonValue &value)
 {
@@ -247,6 +261,7 @@ QJsonObject toJson(const Snapshot &snapshot, const Assessment &assessment, qint6
          QJsonObject{{QStringLiteral("timestamp"), optional(nixpkgs)},
                      {QStringLiteral("age_seconds"), nixpkgs ? QJsonValue(now - *nixpkgs) : QJsonValue(QJsonValue::Null)}}},
         {QStringLiteral("store"), storeJson(snapshot)},
+        {QStringLiteral("reboot_changes"), rebootChangesJson(snapshot)},
         {QStringLiteral("upgrade"), upgradeJson(snapshot)},
         {QStringLiteral("boot"), bootJson(snapshot)},
         {QStringLiteral("maintenance"), maintenanceJson(snapshot)},

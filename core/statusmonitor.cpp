@@ -49,7 +49,7 @@ void StatusMonitor::start()
     // before it serves anything; later reads happen on the scan thread.
     applyScan(SnapshotReader::read(m_layout, scanOptions(), m_readCache));
     m_rescan.start();
-    if (m_settings.read.store)
+    if (m_settings.read.store || m_settings.read.rebootChanges)
         m_storeRefresh.start();
 }
 
@@ -77,6 +77,7 @@ ReadOptions StatusMonitor::scanOptions()
 {
     ReadOptions options = m_settings.read;
     options.store = m_settings.read.store && m_storeDue;
+    options.retryRebootChanges = m_storeDue;
     m_storeDue = false;
     return options;
 }

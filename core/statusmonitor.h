@@ -30,7 +30,8 @@ public:
         int debounceMs = 150;
         int rescanIntervalMs = 60'000;
         // With read.store: how often the Nix database is read. Scans in between (inotify,
-        // the periodic rescan) keep the last store result.
+        // the periodic rescan) keep the last store result. With read.rebootChanges: how often
+        // a failed read of what a reboot would change is tried again.
         int storeRefreshMs = 5 * 60'000;
     };
 

@@ -13,7 +13,7 @@ const QList<Collector> &all()
          QStringLiteral("flake.lock inputs: revisions and ages"), &Snapshot::flakeStatus,
          &renderFlake},
         {QStringLiteral("store"), false,
-         QStringLiteral("Nix store size, path count and GC roots from the Nix database"),
+         QStringLiteral("Nix store size, path count and GC roots, the booted and current closures and what a reboot would change, from the Nix database"),
          &Snapshot::storeStatus, &renderStore},
         {QStringLiteral("upgrade"), false,
          QStringLiteral("whether the followed channel has a newer nixpkgs; asks the network"),

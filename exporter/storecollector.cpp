@@ -4,13 +4,33 @@
 
 namespace Collectors {
 
-void renderStore(const Snapshot &snapshot, qint64, const CollectorOptions &, Exposition &out)
+namespace {
+
+// The booted and current closures and the package changes between them. Read when either
+// system changes, not with the store figures: a later failed refresh of those leaves this
+// true (store paths never change).
+void renderRebootChanges(const SystemDiff &diff, Exposition &out)
 {
-    // The last result read from the Nix database; the monitor refreshes it at its own
-    // interval. A failed read leaves everything out.
-    if (!snapshot.storeStatus.ok)
-        return;
-    const StoreStats &store = snapshot.store;
+    const std::pair<QString, const SystemDiff::Side *> systems[] = {{QStringLiteral("current"), &diff.to},
+                                                                     {QStringLiteral("booted"), &diff.from}};
+    out.family("nixos_system_closure_size_bytes",
+               "Sum of the NAR sizes of the system's closure (Nix database)");
+    for (const auto &[name, side] : systems) {
+        if (side->sizeBytes)
+            out.sample({{"system", name}}, double(*side->sizeBytes));
+    }
+    out.family("nixos_system_closure_paths", "Number of store paths in the system's closure (Nix database)");
+    for (const auto &[name, side] : systems)
+        out.sample({{"system", name}}, double(side->pathCount));
+    out.family("nixos_reboot_pending_changes",
+               "Packages a reboot would change (booted -> current), by kind, as nix store diff-closures groups them");
+    for (const PackageChange::Kind kind : PackageChange::Kinds)
+        out.sample({{"kind", PackageDiff::kindName(kind)}}, double(diff.packages.count(kind)));
+}
+
+// The last result read from the Nix database; the monitor refreshes it at its own interval.
+void renderStoreStats(const StoreStats &store, Exposition &out)
+{
     if (store.sizeBytes) {
         out.family("nixos_store_size_bytes",
                    "Sum of the NAR sizes of all valid store paths (Nix database)");
@@ -25,6 +45,17 @@ void renderStore(const Snapshot &snapshot, qint64, const CollectorOptions &, Exp
                                            "the profiles (without runtime roots)");
         out.sample(double(*store.gcRoots));
     }
+}
+
+} // namespace
+
+void renderStore(const Snapshot &snapshot, qint64, const CollectorOptions &, Exposition &out)
+{
+    // A failed read leaves the store figures out.
+    if (snapshot.storeStatus.ok)
+        renderStoreStats(snapshot.store, out);
+    if (snapshot.rebootChanges)
+        renderRebootChanges(*snapshot.rebootChanges, out);
 }
 
 } // namespace Collectors

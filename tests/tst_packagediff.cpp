@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: MIT
 // PackageDiff on closures written inline: grouping by package, the four kinds, versions in
-// Nix's order, what is not a change. tst_closurediff checks it against `nix store
-// diff-closures` on stores Nix wrote.
+// Nix's order, what is not a change; SystemDiff's JSON, read back, and /status's
+// reboot_changes. tst_closurediff checks the diff against `nix store diff-closures` on stores
+// Nix wrote.
+#include "assessment.h"
 #include "packagediff.h"
+#include "snapshot.h"
+#include "statusjson.h"
+#include "systemdiff.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -38,6 +43,8 @@ private Q_SLOTS:
     void noVersion();
     void json();
     void closureSize();
+    void systemDiffJson();
+    void statusRebootChanges();
 };
 
 void TestPackageDiff::theFourKinds()
@@ -124,6 +131,47 @@ void TestPackageDiff::closureSize()
     QCOMPARE(closure.sizeBytes(), std::optional<qint64>(3000));
     closure.paths[1].narSize.reset();
     QCOMPARE(closure.sizeBytes(), std::nullopt); // one unknown size: the sum is unknown
+}
+
+namespace {
+SystemDiff sampleSystemDiff()
+{
+    return {{"booted", "/nix/store/00000000000000000000000000000001-nixos-system-a", 46, 1200, 5'000'000},
+            {"current", "/nix/store/00000000000000000000000000000002-nixos-system-b", std::nullopt, 1203, std::nullopt},
+            PackageDiff::between(closureOf({"linux-6.6.58", "nano-8.2", "foo"}), closureOf({"linux-6.6.60", "foo-1.0"}))};
+}
+} // namespace
+
+void TestPackageDiff::systemDiffJson()
+{
+    const SystemDiff diff = sampleSystemDiff();
+    const QJsonObject json = diff.toJson();
+    QCOMPARE(json.keys(), (QStringList{"from", "packages", "to"}));
+    QCOMPARE(json["from"].toObject(), (QJsonObject{{"name", "booted"},
+                                                   {"store_path", "/nix/store/00000000000000000000000000000001-nixos-system-a"},
+                                                   {"generation", 46}, {"path_count", 1200}, {"size_bytes", 5'000'000}}));
+    // Unknown is null, never 0.
+    QCOMPARE(json["to"]["generation"], QJsonValue());
+    QCOMPARE(json["to"]["size_bytes"], QJsonValue());
+    QCOMPARE(json["packages"].toObject(), diff.packages.toJson());
+    // Read back (a fleet host's /status): the same diff; not a diff without its sides.
+    QCOMPARE(SystemDiff::fromJson(json), std::optional<SystemDiff>(diff));
+    QCOMPARE(SystemDiff::fromJson(QJsonObject{{"packages", json["packages"]}}), std::nullopt);
+    QCOMPARE(SystemDiff::fromJson(QJsonObject()), std::nullopt);
+}
+
+void TestPackageDiff::statusRebootChanges()
+{
+    Snapshot snapshot;
+    const qint64 now = 1'800'000'000;
+    const auto rebootChanges = [&]() -> QJsonValue {
+        return StatusJson::toJson(snapshot, Assessment::of(snapshot, Thresholds(), now), now)["reboot_changes"];
+    };
+    QCOMPARE(rebootChanges(), QJsonValue()); // not read: null
+    snapshot.rebootChanges = sampleSystemDiff();
+    QJsonObject expected = snapshot.rebootChanges->toJson();
+    expected.insert("counts", QJsonObject{{"upgraded", 2}, {"downgraded", 0}, {"added", 0}, {"removed", 1}});
+    QCOMPARE(rebootChanges().toObject(), expected);
 }
 
 QTEST_GUILESS_MAIN(TestPackageDiff)

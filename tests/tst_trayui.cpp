@@ -12,9 +12,11 @@
 #include "fakehttpserver.h"
 #include "goldenfixture.h"
 #include "rebooter.h"
+#include "remotesnapshot.h"
 #include "requiredtool.h"
 #include "settingsdialog.h"
 #include "snapshotreader.h"
+#include "statusjson.h"
 #include "systemlayout.h"
 #include "statustext.h"
 #include "trayapplication.h"
@@ -109,6 +111,25 @@ void saveScreenshot(QWidget &window, const QString &name)
     }
     QVERIFY2(colours.size() > 20, qPrintable(name + QStringLiteral(": blank")));
     QVERIFY(image.save(directory + QLatin1Char('/') + name));
+}
+
+// What a reboot of the golden machine (booted 46, running 47) would change, as the Nix
+// database would say it: the fixture has none.
+SystemDiff goldenRebootChanges()
+{
+    using Kind = PackageChange::Kind;
+    PackageDiff packages;
+    packages.changes = {{Kind::Upgraded, "curl", {"8.14.1"}, {"8.15.0"}},
+                        {Kind::Upgraded, "firefox", {"141.0"}, {"143.0.1"}},
+                        {Kind::Upgraded, "linux", {"6.12.41"}, {"6.12.52"}},
+                        {Kind::Upgraded, "mesa", {"25.1.6"}, {"25.2.4"}},
+                        {Kind::Upgraded, "openssl", {"3.5.1"}, {"3.5.4"}},
+                        {Kind::Upgraded, "systemd", {"257.8"}, {"257.9"}},
+                        {Kind::Downgraded, "python3", {"3.13.6"}, {"3.13.5"}},
+                        {Kind::Added, "ripgrep", {}, {"14.1.1"}},
+                        {Kind::Removed, "nano", {"8.5"}, {}}};
+    return {SystemDiff::Side::of("booted", "/nix/store/booted-system", 46), SystemDiff::Side::of("current", "/nix/store/current-system", 47),
+            packages};
 }
 
 const QString ItemInterface = QStringLiteral("org.kde.StatusNotifierItem");
@@ -218,6 +239,7 @@ private Q_SLOTS:
     void upgradeCheckNotifiesOnce();
     void detailsWindowShowsTheFixture();
     void headerAndEmptyStates();
+    void rebootChangesUnderTheVerdict();
     void flakeInputColoursMeanSomething();
     void rebootButtonFollowsLogind();
     void noRebootButtonWhereLogindSaysNo();
@@ -743,6 +765,60 @@ void TestTrayUi::headerAndEmptyStates()
              qPrintable(view.generationsNote()));
 }
 
+void TestTrayUi::rebootChangesUnderTheVerdict()
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    MachineView view;
+    Snapshot snapshot = readTree(*m_tree);
+    const Assessment assessment = Assessment::of(snapshot, Thresholds(), now);
+    // Not known (no Nix database here): nothing is said.
+    view.setStatus(snapshot, assessment, Thresholds(), now);
+    QCOMPARE(view.rebootChanges(), QString());
+
+    // The kernel and systemd first (what the reboot is for), the rest in the diff's order.
+    snapshot.rebootChanges = goldenRebootChanges();
+    view.setStatus(snapshot, assessment, Thresholds(), now);
+    QCOMPARE(view.rebootChanges(), QStringLiteral("A reboot would change 9 packages (6 upgraded, 1 downgraded, 1 added, 1 removed): "
+                                                  "linux 6.12.41 → 6.12.52, systemd 257.8 → 257.9, curl 8.14.1 → 8.15.0 and 6 more."));
+    // Every package in the tooltip, by kind.
+    const QStringList details = view.rebootChangesDetails().split(QLatin1Char('\n'));
+    QCOMPARE(details.value(0), QStringLiteral("Booted → running system:"));
+    QVERIFY(details.contains(QStringLiteral("Upgraded (6):")));
+    QVERIFY(details.contains(QStringLiteral("    mesa 25.1.6 → 25.2.4")));
+    QVERIFY(details.contains(QStringLiteral("    python3 3.13.6 → 3.13.5")));
+    QVERIFY(details.contains(QStringLiteral("    ripgrep 14.1.1 (new)")));
+    QCOMPARE(details.value(details.size() - 1), QStringLiteral("    nano 8.5 (removed)"));
+
+    // One package, and a long list cut short in the tooltip.
+    snapshot.rebootChanges->packages.changes.resize(1);
+    view.setStatus(snapshot, assessment, Thresholds(), now);
+    QCOMPARE(view.rebootChanges(), QStringLiteral("A reboot would change 1 package (1 upgraded): curl 8.14.1 → 8.15.0."));
+    for (int i = 0; i < 100; ++i)
+        snapshot.rebootChanges->packages.changes.append({PackageChange::Kind::Added, QStringLiteral("pkg%1").arg(i, 3, 10, QLatin1Char('0')), {}, {"1.0"}});
+    view.setStatus(snapshot, assessment, Thresholds(), now);
+    QVERIFY2(view.rebootChanges().endsWith(QStringLiteral(" and 98 more.")), qPrintable(view.rebootChanges()));
+    QVERIFY2(view.rebootChangesDetails().endsWith(QStringLiteral("\n… 64 more lines: nixos-status diff shows them all.")),
+             qPrintable(view.rebootChangesDetails()));
+
+    // Without a reboot verdict the line says nothing: the reasons decide what a reboot is for.
+    Snapshot noReboot = snapshot;
+    noReboot.generations.bootedSystem = noReboot.generations.currentSystem;
+    view.setStatus(noReboot, Assessment::of(noReboot, Thresholds(), now), Thresholds(), now);
+    QCOMPARE(view.rebootChanges(), QString());
+
+    // Another machine: read back from the /status its exporter writes.
+    snapshot.rebootChanges = goldenRebootChanges();
+    HostStatus host{QStringLiteral("web1:9971"), assessment, QStringLiteral("generation 47 (booted 46)"),
+                    RemoteSnapshot::fromStatusJson(StatusJson::toJson(snapshot, assessment, now))};
+    view.setHost(host, Thresholds(), now);
+    QVERIFY2(view.rebootChanges().startsWith(QStringLiteral("A reboot would change 9 packages (6 upgraded, 1 downgraded, 1 added, 1 removed): linux")),
+             qPrintable(view.rebootChanges()));
+    QVERIFY(view.rebootChangesDetails().contains(QStringLiteral("    nano 8.5 (removed)")));
+    host.snapshot->rebootChanges.reset();
+    view.setHost(host, Thresholds(), now);
+    QCOMPARE(view.rebootChanges(), QString());
+}
+
 void TestTrayUi::flakeInputColoursMeanSomething()
 {
     // One clock for the tree and the window: the golden lock's nixpkgs is 2, 20 and 40 days old.
@@ -932,7 +1008,8 @@ void TestTrayUi::screenshotsForTheReadme()
     // The golden machine (its 26.05 branch counted as maintained, so the picture is the same on
     // any date) and a healthy channel system, read as the tray reads them.
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const Snapshot attention = readTree(*m_tree, {QStringLiteral("26.05")});
+    Snapshot attention = readTree(*m_tree, {QStringLiteral("26.05")});
+    attention.rebootChanges = goldenRebootChanges();
     FixtureTree healthyTree;
     GoldenFixture::buildHealthy(healthyTree, now);
     const Snapshot healthy = readTree(healthyTree);

@@ -19,6 +19,9 @@ namespace {
 
 constexpr int IconSize = 48;
 constexpr int MaxGenerationRows = 6;  // more scroll: the newest matter
+// Packages named in the line under the verdict, and in its tooltip; `nixos-status diff` has all.
+constexpr qsizetype NamedChanges = 3;
+constexpr qsizetype MaxDetailLines = 40;
 
 // Meanings, as hues mixed into the palette's base colour, so that a tinted cell keeps the
 // palette's own text colour readable in light and dark themes alike. The hues are Breeze's
@@ -128,6 +131,67 @@ QString labelSource(const Snapshot &snapshot, qint64 now)
              StatusText::age(now - *version.nixpkgsDate));
 }
 
+// "linux 6.6.58 → 6.6.60", "ripgrep 14.1.1 (new)", "nano 8.2 (removed)"
+QString changeText(const PackageChange &change)
+{
+    if (change.before.isEmpty())
+        return QStringLiteral("%1 %2 (new)").arg(change.name, PackageChange::versionsText(change.after));
+    if (change.after.isEmpty())
+        return QStringLiteral("%1 %2 (removed)").arg(change.name, PackageChange::versionsText(change.before));
+    return QStringLiteral("%1 %2 → %3").arg(change.name, PackageChange::versionsText(change.before), PackageChange::versionsText(change.after));
+}
+
+// What the reboot is for (the kernel, systemd) first, then in the diff's order.
+QList<PackageChange> byImportance(const PackageDiff &diff)
+{
+    QList<PackageChange> changes = diff.changes;
+    std::stable_partition(changes.begin(), changes.end(), [](const PackageChange &change) {
+        return change.name == QLatin1String("linux") || change.name == QLatin1String("systemd");
+    });
+    return changes;
+}
+
+// "A reboot would change 12 packages (10 upgraded, 2 added): linux 6.6.58 → 6.6.60, ... and 9 more."
+QString rebootChangesLine(const PackageDiff &diff)
+{
+    QStringList counts;
+    for (const PackageChange::Kind kind : PackageChange::Kinds) {
+        if (const qsizetype count = diff.count(kind))
+            counts.append(QStringLiteral("%1 %2").arg(count).arg(PackageDiff::kindName(kind)));
+    }
+    const QList<PackageChange> changes = byImportance(diff);
+    QStringList named;
+    for (qsizetype i = 0; i < std::min(NamedChanges, changes.size()); ++i)
+        named.append(changeText(changes[i]));
+    QString line = QStringLiteral("A reboot would change %1 %2 (%3): %4")
+                       .arg(changes.size())
+                       .arg(changes.size() == 1 ? QStringLiteral("package") : QStringLiteral("packages"),
+                            counts.join(QStringLiteral(", ")), named.join(QStringLiteral(", ")));
+    if (changes.size() > NamedChanges)
+        line += QStringLiteral(" and %1 more").arg(changes.size() - NamedChanges);
+    return line + QLatin1Char('.');
+}
+
+// Every change by kind, as `nixos-status diff` lists them, up to a screenful.
+QString changeList(const SystemDiff &diff)
+{
+    QStringList lines{QStringLiteral("Booted → running system:")};
+    for (const PackageChange::Kind kind : PackageChange::Kinds) {
+        if (const qsizetype count = diff.packages.count(kind))
+            lines.append(QStringLiteral("%1 (%2):").arg(sentence(PackageDiff::kindName(kind))).arg(count));
+        for (const PackageChange &change : diff.packages.changes) {
+            if (change.kind == kind)
+                lines.append(QStringLiteral("    ") + changeText(change));
+        }
+    }
+    if (lines.size() > MaxDetailLines) {
+        const qsizetype cut = lines.size() - MaxDetailLines;
+        lines.resize(MaxDetailLines);
+        lines.append(QStringLiteral("… %1 more lines: nixos-status diff shows them all.").arg(cut));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
 } // namespace
 
 MachineView::MachineView(QWidget *parent) : QWidget(parent), m_actions(new QHBoxLayout)
@@ -140,12 +204,15 @@ MachineView::MachineView(QWidget *parent) : QWidget(parent), m_actions(new QHBox
     m_verdict.setWordWrap(true);
     m_reasons.setWordWrap(true);
     m_reasons.setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_rebootChanges.setWordWrap(true);
+    m_rebootChanges.setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_actions->setSpacing(6);
 
     auto *words = new QVBoxLayout;
     words->setSpacing(4);
     words->addWidget(&m_verdict);
     words->addWidget(&m_reasons);
+    words->addWidget(&m_rebootChanges);
     auto *header = new QHBoxLayout;
     header->setSpacing(12);
     header->addWidget(&m_icon, 0, Qt::AlignTop);
@@ -223,6 +290,14 @@ void MachineView::setHeader(const QString &first, const QString &inside, const A
     updateIcon();
 }
 
+void MachineView::showRebootChanges(const std::optional<SystemDiff> &changes, const Assessment &assessment)
+{
+    const bool shown = changes && !changes->packages.isEmpty() && hasCode(assessment, QLatin1String("reboot-required"));
+    m_rebootChanges.setText(shown ? rebootChangesLine(changes->packages) : QString());
+    m_rebootChanges.setToolTip(shown ? changeList(*changes) : QString());
+    m_rebootChanges.setVisible(shown);
+}
+
 void MachineView::updateIcon()
 {
     // Drawn at the screen's scale from the SVG, so it stays sharp at 2×.
@@ -234,6 +309,7 @@ void MachineView::setStatus(const Snapshot &snapshot, const Assessment &assessme
 {
     m_refill = [this, snapshot, assessment, thresholds, now] { setStatus(snapshot, assessment, thresholds, now); };
     setHeader(QStringLiteral("This machine"), QStringLiteral("this machine"), assessment);
+    showRebootChanges(snapshot.rebootChanges, assessment);
     // The header already says the findings; the section says what is, whatever lines the
     // core adds.
     QStringList facts;
@@ -253,6 +329,7 @@ void MachineView::setHost(const HostStatus &host, const Thresholds &thresholds, 
 {
     m_refill = [this, host, thresholds, now] { setHost(host, thresholds, now); };
     setHeader(host.host, host.host, host.assessment);
+    showRebootChanges(host.snapshot ? host.snapshot->rebootChanges : std::nullopt, host.assessment);
     QStringList facts;
     for (const QString &part : host.summary.split(QStringLiteral(" · "), Qt::SkipEmptyParts))
         facts.append(sentence(part));

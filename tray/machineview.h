@@ -15,7 +15,8 @@ class QHBoxLayout;
 class QVBoxLayout;
 
 // One machine's details, laid out the same for this machine and for one of a fleet: a header
-// (the state's icon, one sentence, the reasons, room for buttons), then sections: the state in
+// (the state's icon, one sentence, the reasons, what a reboot would change, room for buttons),
+// then sections: the state in
 // words (StatusText's lines, so whatever the core learns to say shows here too), the
 // generations with their specialisations, the flake inputs. A section with nothing to show
 // says why instead of showing an empty table.
@@ -35,6 +36,9 @@ public:
     // What a person reads, for tests.
     QString verdict() const { return m_verdict.text(); }
     QString reasons() const { return m_reasons.text(); }
+    // What a reboot would change, in a line under the reasons, and all of it in its tooltip.
+    QString rebootChanges() const { return m_rebootChanges.text(); }
+    QString rebootChangesDetails() const { return m_rebootChanges.toolTip(); }
     QString facts() const { return m_facts.text(); }
     const QTableWidget &generations() const { return m_generations; }
     QString generationsNote() const { return m_generationsNote.text(); }
@@ -53,6 +57,8 @@ protected:
 
 private:
     void setHeader(const QString &first, const QString &inside, const Assessment &assessment);
+    // Under a reboot verdict only: without one, booted and running differ in nothing a reboot changes.
+    void showRebootChanges(const std::optional<SystemDiff> &changes, const Assessment &assessment);
     void fillGenerations(const Snapshot &snapshot, qint64 now);
     // remote: the other machine's name; empty for this one.
     void fillInputs(const Snapshot &snapshot, const Thresholds &thresholds, qint64 now, const QString &remote);
@@ -65,6 +71,7 @@ private:
     QLabel m_icon;
     QLabel m_verdict;
     QLabel m_reasons;
+    QLabel m_rebootChanges;
     QHBoxLayout *m_actions;
     QVBoxLayout *m_layout = nullptr;
     QLabel m_systemTitle;

@@ -102,6 +102,7 @@ std::optional<Snapshot> fromStatusJson(const QJsonObject &status)
     snapshot.flakeStatus = source(sources[QStringLiteral("flake")]);
     snapshot.generations = generations(status[QStringLiteral("system")]);
     snapshot.flake = flake(status[QStringLiteral("flake")]);
+    snapshot.rebootChanges = SystemDiff::fromJson(status[QStringLiteral("reboot_changes")].toObject());
     return snapshot;
 }
 

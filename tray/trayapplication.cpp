@@ -89,6 +89,9 @@ void TrayApplication::restartMonitor()
     settings.read.flake = true;
     settings.read.lockOptional = true;
     settings.read.boot = true;
+    // What a reboot would change, under the verdict: the Nix database is read only when the
+    // booted or the running system changes.
+    settings.read.rebootChanges = true;
     settings.read.lockPath = m_settings.lockPath();
     settings.rescanIntervalMs = RescanIntervalMs;
     m_maintenance.reset();
