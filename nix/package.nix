@@ -80,8 +80,8 @@ stdenv.mkDerivation (finalAttrs: {
 
   # The whole ctest suite: a real Prometheus scraping the exporter, TLS with certificates
   # made by openssl, socket activation and, with the tray, D-Bus mocks on a private bus and
-  # windows on Xvfb. Tests that need nix-instantiate, or nix-build (tst_closurediff's real
-  # stores), skip here (the project's CI runs them; scripts/sandbox-check.sh runs this check
+  # windows on Xvfb. Tests that need nix-instantiate, or nix-build (tst_closurediff's and
+  # tst_rebootchanges' real stores), skip here (the project's CI runs them; scripts/sandbox-check.sh runs this check
   # the way the sandbox does).
   doCheck = true;
   nativeCheckInputs =

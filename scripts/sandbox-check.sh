@@ -36,8 +36,10 @@ allowed=(
   "nix_tray_modules:nix-instantiate is not on PATH"
   "nix_flake_outputs:nix-instantiate is not on PATH"
   "nix_example_stack:nix-instantiate is not on PATH"
-  # A Nix build cannot run nix-build either: tst_closurediff writes its stores with it.
+  # A Nix build cannot run nix-build either: tst_closurediff and tst_rebootchanges write
+  # their stores with it.
   "tst_closurediff:nix-build is not on PATH"
+  "tst_rebootchanges:nix-build is not on PATH"
 )
 
 # package.nix's configuration: its cmakeFlags and what nixpkgs' cmake setup hook adds.
