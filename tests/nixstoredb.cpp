@@ -157,4 +157,22 @@ QString addPaths(const QString &hostFile, qint64 paths)
     });
 }
 
+QString addPathReferring(const QString &hostFile, const QString &storePath, qint64 reference)
+{
+    return withDatabase(hostFile, [&](QSqlDatabase &db) {
+        QSqlQuery query(db);
+        query.prepare(QStringLiteral("insert into ValidPaths (path, hash, registrationTime, narSize) "
+                                     "values (?, 'sha256:0000000000000000000000000000000000000000000000000000', "
+                                     "1700000000, 4096)"));
+        query.addBindValue(storePath);
+        if (!query.exec())
+            return query.lastError().text();
+        const qint64 id = query.lastInsertId().toLongLong();
+        query.prepare(QStringLiteral("insert into Refs (referrer, reference) values (?, ?)"));
+        query.addBindValue(id);
+        query.addBindValue(reference);
+        return query.exec() ? QString() : query.lastError().text();
+    });
+}
+
 } // namespace NixStoreDb

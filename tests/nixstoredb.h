@@ -28,6 +28,10 @@ qint64 narSizeOf(qint64 i);
 // Adds `paths` more paths in one transaction (a Nix build registering its outputs).
 QString addPaths(const QString &hostFile, qint64 paths);
 
+// Registers one more path (a system, say) that refers to path number `reference` of create(),
+// so that its closure is itself and paths 1 to `reference`.
+QString addPathReferring(const QString &hostFile, const QString &storePath, qint64 reference);
+
 // The schema as Nix writes it, one statement each.
 QStringList schema();
 } // namespace NixStoreDb

@@ -49,7 +49,7 @@ void TestPrometheus::initTestCase()
 {
     QString prometheus;
     NIXOS_REQUIRE_TOOL(prometheus, "prometheus", "prometheus", "prometheus");
-    GoldenFixture::build(m_tree);
+    const GoldenFixture::StorePaths systems = GoldenFixture::build(m_tree);
     // systemd-boot's entry of the running system, for the boot panels.
     const std::optional<QString> running = SystemLayout(m_tree.root()).resolve(QStringLiteral("/run/current-system"));
     QVERIFY(running);
@@ -57,6 +57,12 @@ void TestPrometheus::initTestCase()
     QVERIFY(QDir().mkpath(m_tree.hostPath(QStringLiteral("/nix/var/nix/db"))));
     const NixStoreDb::Result db = NixStoreDb::create(m_tree.hostPath(QStringLiteral("/nix/var/nix/db/db.sqlite")), 500);
     QVERIFY2(db.error.isEmpty(), qPrintable(db.error));
+    // The booted and the running system in it, the running one with 50 packages more: what a
+    // reboot would change.
+    for (const auto &[system, reference] : {std::pair{systems.generation46, 400}, std::pair{systems.generation47, 450}}) {
+        const QString added = NixStoreDb::addPathReferring(m_tree.hostPath(QStringLiteral("/nix/var/nix/db/db.sqlite")), system, reference);
+        QVERIFY2(added.isEmpty(), qPrintable(added));
+    }
     m_tree.symlink(QStringLiteral("/nix/var/nix/gcroots/auto/abc"), QStringLiteral("/root/result"));
     m_tree.symlink(QStringLiteral("/root/result"), QStringLiteral("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x"));
     // The channel has moved on from the fixture's nixpkgs (2026-08-09): an upgrade is pending.
