@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "diffreport.h"
 
-#include "statusreport.h"
+#include "statustext.h"
 #include "terminalcolour.h"
 
 #include <QLocale>
@@ -41,10 +41,10 @@ QString sizeLine(const SystemDiff::Side &from, const SystemDiff::Side &to)
     const std::optional<qint64> before = from.sizeBytes, after = to.sizeBytes;
     if (before && after) {
         const qint64 delta = *after - *before;
+        const auto size = [](qint64 bytes) { return StatusText::bytes(double(bytes), StatusText::Precision::Tenths); };
         line += QStringLiteral(", %1 → %2 (%3%4)")
-                    .arg(StatusReport::bytes(double(*before)), StatusReport::bytes(double(*after)),
-                         delta >= 0 ? QStringLiteral("+") : QStringLiteral("-"),
-                         StatusReport::bytes(double(std::abs(delta))));
+                    .arg(size(*before), size(*after), delta >= 0 ? QStringLiteral("+") : QStringLiteral("-"),
+                         size(std::abs(delta)));
     } else {
         line += QStringLiteral(", size unknown (paths without a size in the Nix database)");
     }

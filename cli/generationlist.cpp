@@ -2,7 +2,7 @@
 #include "generationlist.h"
 
 #include "nixdatabase.h"
-#include "statusreport.h"
+#include "statustext.h"
 #include "systemlayout.h"
 #include "terminalcolour.h"
 
@@ -40,7 +40,7 @@ QString closureText(const Closures &closures, const QString &storePath)
     const std::optional<qint64> size = found->sizeBytes();
     return QStringLiteral("%1 paths, %2")
         .arg(QLocale(QLocale::English).toString(found->pathCount()),
-             size ? StatusReport::bytes(double(*size)) : QStringLiteral("size unknown"));
+             size ? StatusText::bytes(double(*size), StatusText::Precision::Tenths) : QStringLiteral("size unknown"));
 }
 
 } // namespace

@@ -253,15 +253,4 @@ ExitCode exitCode(const QJsonObject &status)
     return level == QLatin1String("attention") ? Attention : Error;
 }
 
-QString bytes(double size)
-{
-    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int unit = 0;
-    while (size >= 1024 && unit < 4) {
-        size /= 1024;
-        ++unit;
-    }
-    return QStringLiteral("%1 %2").arg(size, 0, 'f', unit == 0 ? 0 : 1).arg(QLatin1String(units[unit]));
-}
-
 } // namespace StatusReport

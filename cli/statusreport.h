@@ -13,6 +13,4 @@ enum ExitCode { Ok = 0, Attention = 1, Error = 2 };
 
 QString render(const QJsonObject &status, bool colour);
 ExitCode exitCode(const QJsonObject &status);
-// "12.3 GiB": binary units, one decimal from KiB on (also `diff` and `generations`).
-QString bytes(double size);
 } // namespace StatusReport

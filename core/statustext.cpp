@@ -92,7 +92,7 @@ QString age(qint64 seconds)
     return plural(seconds / 86400, "day");
 }
 
-QString bytes(double size)
+QString bytes(double size, Precision precision)
 {
     static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
     int unit = 0;
@@ -100,7 +100,7 @@ QString bytes(double size)
         size /= 1024;
         ++unit;
     }
-    const int decimals = unit > 0 && size < 10 ? 1 : 0;
+    const int decimals = unit > 0 && (precision == Precision::Tenths || size < 10) ? 1 : 0;
     return QStringLiteral("%1 %2").arg(size, 0, 'f', decimals).arg(QLatin1String(units[unit]));
 }
 

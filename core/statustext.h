@@ -16,8 +16,11 @@ namespace StatusText {
 // "3 hours", "1 day", "41 days"
 QString age(qint64 seconds);
 
-// "512 B", "86 MiB", "1.5 GiB": one decimal below 10 of a unit.
-QString bytes(double size);
+// How many decimals bytes() gives: a sentence wants few digits ("86 MiB free"), two close
+// sizes side by side one decimal in every unit ("583.3 KiB → 583.4 KiB").
+enum class Precision { Brief, Tenths };
+// "512 B", "86 MiB", "1.5 GiB" (Brief: one decimal below 10 of a unit); binary units.
+QString bytes(double size, Precision precision = Precision::Brief);
 
 // "/boot: 86 MiB free, room for 2 more kernels"; the parts that are unknown are said so.
 QString boot(const QString &path, std::optional<qint64> freeBytes, std::optional<qint64> roomForGenerations);

@@ -102,6 +102,8 @@ void TestStatusText::bootLine()
     QCOMPARE(StatusText::bytes(512), QStringLiteral("512 B"));
     QCOMPARE(StatusText::bytes(86 * MiB), QStringLiteral("86 MiB"));
     QCOMPARE(StatusText::bytes(1.5 * 1024 * MiB), QStringLiteral("1.5 GiB"));
+    QCOMPARE(StatusText::bytes(86 * MiB, StatusText::Precision::Tenths), QStringLiteral("86.0 MiB"));
+    QCOMPARE(StatusText::bytes(64, StatusText::Precision::Tenths), QStringLiteral("64 B"));
     QCOMPARE(StatusText::boot(QStringLiteral("/boot"), 86 * MiB, 2), QStringLiteral("/boot: 86 MiB free, room for 2 more kernels"));
     QCOMPARE(StatusText::boot(QStringLiteral("/efi"), std::nullopt, std::nullopt), QStringLiteral("/efi: free space unknown"));
 
