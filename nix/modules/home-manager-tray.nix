@@ -9,20 +9,13 @@
 }:
 let
   cfg = config.services.nixos-tray;
+  common = import ./tray-common.nix { inherit lib pkgs; };
 in
 {
-  options.services.nixos-tray = {
-    enable = lib.mkEnableOption "nixos-tray, the NixOS status icon in the system tray";
-    package = lib.mkPackageOption pkgs "nixos-tray" { };
-    extraFlags = lib.mkOption {
-      type = lib.types.listOf lib.types.str;
-      default = [ ];
-      description = "More command-line arguments for nixos-tray.";
-    };
-  };
+  options.services.nixos-tray = common.options;
 
   config = lib.mkIf cfg.enable {
-    home.packages = [ (import ./without-autostart.nix pkgs cfg.package) ];
+    home.packages = [ (common.package cfg) ];
 
     # home-manager defines tray.target only with xsession or some window managers; where it
     # does, its definition wins over this fallback (same content).
@@ -43,11 +36,7 @@ in
         ];
         PartOf = [ "graphical-session.target" ];
       };
-      Service = {
-        ExecStart = lib.escapeShellArgs ([ "${cfg.package}/bin/nixos-tray" ] ++ cfg.extraFlags);
-        Restart = "on-failure";
-        RestartSec = "3s";
-      };
+      Service = common.serviceConfig cfg;
       Install.WantedBy = [ "graphical-session.target" ];
     };
   };

@@ -9,20 +9,13 @@
 }:
 let
   cfg = config.programs.nixos-tray;
+  common = import ./tray-common.nix { inherit lib pkgs; };
 in
 {
-  options.programs.nixos-tray = {
-    enable = lib.mkEnableOption "nixos-tray, the NixOS status icon in the system tray of every graphical session";
-    package = lib.mkPackageOption pkgs "nixos-tray" { };
-    extraFlags = lib.mkOption {
-      type = lib.types.listOf lib.types.str;
-      default = [ ];
-      description = "More command-line arguments for nixos-tray.";
-    };
-  };
+  options.programs.nixos-tray = common.options;
 
   config = lib.mkIf cfg.enable {
-    environment.systemPackages = [ (import ./without-autostart.nix pkgs cfg.package) ];
+    environment.systemPackages = [ (common.package cfg) ];
 
     # Tray apps start after a tray host can exist. NixOS has no tray.target of its own; this is
     # the one home-manager defines, so both kinds of tray services can wait on it.
@@ -40,11 +33,7 @@ in
         "graphical-session.target"
         "tray.target"
       ];
-      serviceConfig = {
-        ExecStart = lib.escapeShellArgs ([ "${cfg.package}/bin/nixos-tray" ] ++ cfg.extraFlags);
-        Restart = "on-failure";
-        RestartSec = "3s";
-      };
+      serviceConfig = common.serviceConfig cfg;
     };
   };
 }
