@@ -14,6 +14,7 @@
 //
 // Prints one line per case (min/median/max in microseconds and the cold median divided by the
 // case's), after checking that each rescan saw what was added. The root is restored at the end.
+#include "samples.h"
 #include "snapshotreader.h"
 #include "systemlayout.h"
 
@@ -34,18 +35,10 @@ namespace {
 
 QTextStream out(stdout);
 
-double median(std::vector<double> us)
-{
-    std::sort(us.begin(), us.end());
-    return us[us.size() / 2];
-}
-
 void print(const char *name, const std::vector<double> &us, double coldMedian)
 {
-    const auto [min, max] = std::minmax_element(us.begin(), us.end());
-    out << name << " n=" << us.size() << " min_us=" << qRound64(*min) << " median_us=" << qRound64(median(us))
-        << " max_us=" << qRound64(*max) << " cold_over_this=" << QString::number(coldMedian / median(us), 'f', 1)
-        << Qt::endl;
+    const Samples samples = Samples::of(us);
+    samples.print(out, name, "us", 0, QStringLiteral(" cold_over_this=%1").arg(coldMedian / samples.median, 0, 'f', 1));
 }
 
 // Adds generations to a scale root as nixos-rebuild would, and takes them away again.
@@ -188,7 +181,7 @@ int main(int argc, char *argv[])
     out << "generations=" << generations << " flake_inputs=" << snapshot.flake.lock.inputs.size() << Qt::endl;
     check(generations > 0, "no generations");
     const Snapshot coldSnapshot = snapshot;
-    const double coldMedian = median(cold);
+    const double coldMedian = Samples::of(cold).median;
     print("cold", cold, coldMedian);
 
     SnapshotReader::Cache cache;

@@ -15,6 +15,7 @@
 #include "gzip.h"
 #include "httprequestcounter.h"
 #include "metricsrenderer.h"
+#include "samples.h"
 #include "snapshotreader.h"
 #include "systemlayout.h"
 
@@ -28,23 +29,9 @@
 
 namespace {
 
-struct Stats
-{
-    double min, median, max;
-};
-
-Stats stats(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return {v.front(), v[v.size() / 2], v.back()};
-}
-
 void print(QTextStream &out, const char *name, const std::vector<double> &us, qsizetype bytes)
 {
-    const Stats s = stats(us);
-    out << qSetFieldWidth(0) << name << " n=" << us.size() << " min_us=" << qRound64(s.min)
-        << " median_us=" << qRound64(s.median) << " max_us=" << qRound64(s.max) << " bytes=" << bytes
-        << Qt::endl;
+    Samples::of(us).print(out, name, "us", 0, QStringLiteral(" bytes=%1").arg(bytes));
 }
 
 } // namespace

@@ -9,6 +9,7 @@
 // medians.
 #include "bootstate.h"
 #include "generationscanner.h"
+#include "samples.h"
 #include "systemlayout.h"
 
 #include <QCoreApplication>
@@ -19,7 +20,6 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 
-#include <algorithm>
 #include <vector>
 
 #include <unistd.h>
@@ -75,19 +75,6 @@ void buildRoot(const QString &root, int entries)
     }
 }
 
-double median(std::vector<double> ms)
-{
-    std::sort(ms.begin(), ms.end());
-    return ms[ms.size() / 2];
-}
-
-void print(QTextStream &out, const char *name, std::vector<double> ms)
-{
-    std::sort(ms.begin(), ms.end());
-    out << name << " n=" << ms.size() << " min_ms=" << QString::number(ms.front(), 'f', 3)
-        << " median_ms=" << QString::number(median(ms), 'f', 3) << " max_ms=" << QString::number(ms.back(), 'f', 3)
-        << Qt::endl;
-}
 
 } // namespace
 
@@ -126,8 +113,8 @@ int main(int argc, char *argv[])
         if (scanned.generations.size() != entries)
             qFatal("generation scan found %lld", qlonglong(scanned.generations.size()));
     }
-    print(out, "boot_read", boot);
-    print(out, "generation_scan", scan);
-    out << "ratio boot_read/generation_scan=" << QString::number(median(boot) / median(scan), 'f', 2) << Qt::endl;
+    Samples::of(boot).print(out, "boot_read", "ms", 3);
+    Samples::of(scan).print(out, "generation_scan", "ms", 3);
+    out << "ratio boot_read/generation_scan=" << QString::number(Samples::of(boot).median / Samples::of(scan).median, 'f', 2) << Qt::endl;
     return 0;
 }

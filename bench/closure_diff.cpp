@@ -10,6 +10,7 @@
 #include "nixdatabase.h"
 #include "nixstore.h"
 #include "packagediff.h"
+#include "samples.h"
 #include "systemlayout.h"
 
 #include <QCoreApplication>
@@ -20,24 +21,6 @@
 
 #include <algorithm>
 #include <vector>
-
-namespace {
-
-double median(std::vector<double> ms)
-{
-    std::sort(ms.begin(), ms.end());
-    return ms[ms.size() / 2];
-}
-
-void print(QTextStream &out, const char *name, std::vector<double> ms)
-{
-    std::sort(ms.begin(), ms.end());
-    out << name << " n=" << ms.size() << " min_ms=" << QString::number(ms.front(), 'f', 2)
-        << " median_ms=" << QString::number(median(ms), 'f', 2) << " max_ms=" << QString::number(ms.back(), 'f', 2)
-        << Qt::endl;
-}
-
-} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -114,9 +97,9 @@ int main(int argc, char *argv[])
         }
     }
     out << "changed packages=" << changes << Qt::endl;
-    print(out, "nixos-status_diff", ours);
-    print(out, "nix_store_diff-closures", nix);
-    print(out, "in_process_closures+diff", inProcess);
-    out << "ratio nix/nixos-status=" << QString::number(median(nix) / median(ours), 'f', 2) << Qt::endl;
+    Samples::of(ours).print(out, "nixos-status_diff", "ms", 2);
+    Samples::of(nix).print(out, "nix_store_diff-closures", "ms", 2);
+    Samples::of(inProcess).print(out, "in_process_closures+diff", "ms", 2);
+    out << "ratio nix/nixos-status=" << QString::number(Samples::of(nix).median / Samples::of(ours).median, 'f', 2) << Qt::endl;
     return 0;
 }

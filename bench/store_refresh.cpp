@@ -9,6 +9,7 @@
 // 21 runs. Prints min/median/max in milliseconds. --cold empties the page cache before each
 // refresh (root only: writes /proc/sys/vm/drop_caches), as after a reboot or memory pressure.
 #include "nixstoredb.h"
+#include "samples.h"
 #include "storestats.h"
 #include "systemlayout.h"
 
@@ -31,14 +32,6 @@ void link(const QString &host, const QString &target)
 {
     QDir().mkpath(QFileInfo(host).path());
     ::symlink(QFile::encodeName(target).constData(), QFile::encodeName(host).constData());
-}
-
-void print(QTextStream &out, const char *name, std::vector<double> ms)
-{
-    std::sort(ms.begin(), ms.end());
-    out << name << " n=" << ms.size() << " min_ms=" << QString::number(ms.front(), 'f', 2)
-        << " median_ms=" << QString::number(ms[ms.size() / 2], 'f', 2)
-        << " max_ms=" << QString::number(ms.back(), 'f', 2) << Qt::endl;
 }
 
 } // namespace
@@ -125,7 +118,7 @@ int main(int argc, char *argv[])
             << Qt::endl;
         return 1;
     }
-    print(out, "store_refresh", refresh);
-    print(out, "gc_roots_only", gcRoots);
+    Samples::of(refresh).print(out, "store_refresh", "ms", 2);
+    Samples::of(gcRoots).print(out, "gc_roots_only", "ms", 2);
     return 0;
 }
