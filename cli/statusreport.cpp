@@ -3,6 +3,7 @@
 
 #include "statusjson.h"
 #include "statustext.h"
+#include "systemdiff.h"
 #include "terminalcolour.h"
 #include "thresholds.h"
 
@@ -95,6 +96,12 @@ void writeSystem(Writer &out, const QJsonObject &status)
     out.field(QStringLiteral("reboot"), reboot.isNull() ? QStringLiteral("unknown (no booted system)")
                                         : reboot.toBool() ? out.paint(QStringLiteral("required"), Colour::Yellow)
                                                           : QStringLiteral("not required"));
+    // What a reboot would change, where the Nix database was read (--store, an exporter's
+    // store collector); the list is nixos-status diff's.
+    const std::optional<SystemDiff> changes = SystemDiff::fromJson(status[QStringLiteral("reboot_changes")].toObject());
+    if (changes && !changes->packages.isEmpty())
+        out.field(QStringLiteral("pending"),
+                  StatusText::packageChanges(changes->packages) + QStringLiteral(", listed by nixos-status diff"));
     const QJsonObject nixpkgs = status[QStringLiteral("nixpkgs")].toObject();
     if (!nixpkgs[QStringLiteral("timestamp")].isNull()) {
         const qint64 age = nixpkgs[QStringLiteral("age_seconds")].toInteger();

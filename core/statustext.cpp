@@ -104,6 +104,21 @@ QString bytes(double size, Precision precision)
     return QStringLiteral("%1 %2").arg(size, 0, 'f', decimals).arg(QLatin1String(units[unit]));
 }
 
+QString packageChanges(const PackageDiff &diff)
+{
+    if (diff.isEmpty())
+        return QStringLiteral("no packages");
+    QStringList counts;
+    for (const PackageChange::Kind kind : PackageChange::Kinds) {
+        if (const qsizetype count = diff.count(kind))
+            counts.append(QStringLiteral("%1 %2").arg(count).arg(PackageDiff::kindName(kind)));
+    }
+    const qsizetype total = diff.changes.size();
+    return QStringLiteral("%1 %2 (%3)")
+        .arg(total)
+        .arg(total == 1 ? QStringLiteral("package") : QStringLiteral("packages"), counts.join(QStringLiteral(", ")));
+}
+
 QString boot(const QString &path, std::optional<qint64> freeBytes, std::optional<qint64> roomForGenerations)
 {
     QString text = path + QStringLiteral(": ")

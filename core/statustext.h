@@ -9,6 +9,7 @@
 #include <optional>
 
 struct Assessment;
+struct PackageDiff;
 struct Snapshot;
 
 // The state in words, the same for the tray's tooltip and menu and the CLI.
@@ -24,6 +25,10 @@ QString bytes(double size, Precision precision = Precision::Brief);
 
 // "/boot: 86 MiB free, room for 2 more kernels"; the parts that are unknown are said so.
 QString boot(const QString &path, std::optional<qint64> freeBytes, std::optional<qint64> roomForGenerations);
+
+// "9 packages (6 upgraded, 1 downgraded, 1 added, 1 removed)", "1 package (1 upgraded)",
+// "no packages": what a reboot (or a diff) changes, counted.
+QString packageChanges(const PackageDiff &diff);
 
 // One line: "generation 47 (booted 46) · nixpkgs 41 days old · reboot required: kernel
 // 6.6.1 → 6.6.5".

@@ -5,6 +5,7 @@
 // must say what nix-store -qR, nix path-info -S and nix store diff-closures say of the two;
 // the database is read when the systems change, not per scrape or scan, and what it cannot
 // tell is absent.
+#include "cliprocess.h"
 #include "exporterprocess.h"
 #include "fixturetree.h"
 #include "nixdatabase.h"
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void changesMatchNixDiffClosures();
     void readOncePerPairOfSystems();
     void nothingWithoutTheStoreCollector();
+    void cliReportCountsThem();
     void promtoolAcceptsTheFamilies();
 
 private:
@@ -229,6 +231,27 @@ void TestRebootChanges::nothingWithoutTheStoreCollector()
     QVERIFY(body.contains("nixos_current_generation 2\n"));
     for (const char *family : {"nixos_reboot_pending_changes", "nixos_system_closure_paths", "nixos_system_closure_size_bytes"})
         QVERIFY2(!body.contains(family), family);
+}
+
+void TestRebootChanges::cliReportCountsThem()
+{
+    // The local report with --store and the exporter's /status through --remote: one line.
+    start();
+    const QJsonObject counts = status()[QStringLiteral("reboot_changes")][QStringLiteral("counts")].toObject();
+    qint64 total = 0;
+    for (const QJsonValue &count : counts)
+        total += count.toInteger();
+    const QString expected = QStringLiteral("\n  pending   %1 packages (%2 upgraded, 1 downgraded, %3 added, %4 removed), listed by nixos-status diff\n")
+                                 .arg(total)
+                                 .arg(counts[QStringLiteral("upgraded")].toInteger())
+                                 .arg(counts[QStringLiteral("added")].toInteger())
+                                 .arg(counts[QStringLiteral("removed")].toInteger());
+    const CliRun local = runCli({QStringLiteral("--root"), m_tree->root(), QStringLiteral("--store")});
+    QVERIFY2(QString::fromUtf8(local.out).contains(expected), local.out.constData());
+    const CliRun remote = runCli({QStringLiteral("--remote"), QStringLiteral("127.0.0.1:%1").arg(m_exporter->port())});
+    QVERIFY2(QString::fromUtf8(remote.out).contains(expected), remote.out.constData());
+    // Without --store the database is not read, and nothing is said.
+    QVERIFY(!runCli({QStringLiteral("--root"), m_tree->root()}).out.contains("pending"));
 }
 
 void TestRebootChanges::promtoolAcceptsTheFamilies()

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void whenInLocalTime_data();
     void whenInLocalTime();
     void maintenanceTasks();
+    void packageChanges();
 };
 
 void TestStatusText::ages_data()
@@ -173,6 +174,19 @@ void TestStatusText::maintenanceTasks()
     state.scheduled = false;
     QCOMPARE(StatusText::maintenanceTask(QStringLiteral("store optimisation"), state, now),
              QStringLiteral("store optimisation: no run known, no timer active"));
+}
+
+void TestStatusText::packageChanges()
+{
+    using Kind = PackageChange::Kind;
+    PackageDiff diff;
+    QCOMPARE(StatusText::packageChanges(diff), QStringLiteral("no packages"));
+    diff.changes = {{Kind::Upgraded, "linux", {"6.6.58"}, {"6.6.60"}}};
+    QCOMPARE(StatusText::packageChanges(diff), QStringLiteral("1 package (1 upgraded)"));
+    diff.changes += {{Kind::Upgraded, "systemd", {"257.8"}, {"257.9"}}, {Kind::Removed, "nano", {"8.2"}, {}},
+                     {Kind::Added, "ripgrep", {}, {"14.1.1"}}};
+    // The kinds in their order, those with none left out.
+    QCOMPARE(StatusText::packageChanges(diff), QStringLiteral("4 packages (2 upgraded, 1 added, 1 removed)"));
 }
 
 QTEST_GUILESS_MAIN(TestStatusText)

@@ -154,19 +154,12 @@ QList<PackageChange> byImportance(const PackageDiff &diff)
 // "A reboot would change 12 packages (10 upgraded, 2 added): linux 6.6.58 → 6.6.60, ... and 9 more."
 QString rebootChangesLine(const PackageDiff &diff)
 {
-    QStringList counts;
-    for (const PackageChange::Kind kind : PackageChange::Kinds) {
-        if (const qsizetype count = diff.count(kind))
-            counts.append(QStringLiteral("%1 %2").arg(count).arg(PackageDiff::kindName(kind)));
-    }
     const QList<PackageChange> changes = byImportance(diff);
     QStringList named;
     for (qsizetype i = 0; i < std::min(NamedChanges, changes.size()); ++i)
         named.append(changeText(changes[i]));
-    QString line = QStringLiteral("A reboot would change %1 %2 (%3): %4")
-                       .arg(changes.size())
-                       .arg(changes.size() == 1 ? QStringLiteral("package") : QStringLiteral("packages"),
-                            counts.join(QStringLiteral(", ")), named.join(QStringLiteral(", ")));
+    QString line = QStringLiteral("A reboot would change %1: %2")
+                       .arg(StatusText::packageChanges(diff), named.join(QStringLiteral(", ")));
     if (changes.size() > NamedChanges)
         line += QStringLiteral(" and %1 more").arg(changes.size() - NamedChanges);
     return line + QLatin1Char('.');
