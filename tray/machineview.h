@@ -16,10 +16,9 @@ class QVBoxLayout;
 
 // One machine's details, laid out the same for this machine and for one of a fleet: a header
 // (the state's icon, one sentence, the reasons, what a reboot would change, room for buttons),
-// then sections: the state in
-// words (StatusText's lines, so whatever the core learns to say shows here too), the
-// generations with their specialisations, the flake inputs. A section with nothing to show
-// says why instead of showing an empty table.
+// then sections: the state in words (StatusText's lines, so whatever the core learns to say
+// shows here too), the generations with their specialisations, the flake inputs. A section
+// with nothing to show says why instead of showing an empty table.
 class MachineView : public QWidget
 {
     Q_OBJECT
