@@ -9,29 +9,33 @@ const QString SnoozeKey = QStringLiteral("notifications/snoozedUntil");
 const QString RemindKey = QStringLiteral("notifications/remindLater");
 const QString ThisMachine = QStringLiteral("this machine");
 
+// A finding's key or code as the policy keeps it across machines: as it is for this machine
+// ("reboot-required"), after the host's name for another ("web1:9971/reboot-required").
+QString onHost(const QString &host, const QString &name)
+{
+    return host.isEmpty() ? name : host + QLatin1Char('/') + name;
+}
+
 // One finding of one machine, as the policy remembers it.
 struct Condition
 {
     QString host;  // empty: this machine
     Assessment::Finding finding;
     QString key;   // unique across machines
-    QString id;    // the request id it is told under when told alone
 };
 
 QList<Condition> conditionsOf(const Assessment &local, const QList<HostStatus> &hosts, const QSet<QString> &codes)
 {
     QList<Condition> conditions;
-    for (const Assessment::Finding &finding : local.findings) {
-        if (codes.contains(finding.code))
-            conditions.append({{}, finding, finding.key, finding.code});
-    }
-    for (const HostStatus &host : hosts) {
-        for (const Assessment::Finding &finding : host.assessment.findings) {
+    const auto add = [&](const QString &host, const Assessment &assessment) {
+        for (const Assessment::Finding &finding : assessment.findings) {
             if (codes.contains(finding.code))
-                conditions.append({host.host, finding, host.host + QLatin1Char('/') + finding.key,
-                                   host.host + QLatin1Char('/') + finding.code});
+                conditions.append({host, finding, onHost(host, finding.key)});
         }
-    }
+    };
+    add({}, local);
+    for (const HostStatus &host : hosts)
+        add(host.host, host.assessment);
     return conditions;
 }
 
@@ -99,8 +103,8 @@ void NotificationPolicy::setUnknownCodes(const QStringList &codes)
 NotificationRequest NotificationPolicy::requestFor(const Assessment::Finding &finding, const QString &host)
 {
     NotificationRequest request;
-    request.id = host.isEmpty() ? finding.code : host + QLatin1Char('/') + finding.code;
-    request.keys = {host.isEmpty() ? finding.key : host + QLatin1Char('/') + finding.key};
+    request.id = onHost(host, finding.code);
+    request.keys = {onHost(host, finding.key)};
     request.code = finding.code;
     request.body = finding.message;
     request.urgency = urgencyOf(finding.code);
@@ -178,10 +182,10 @@ void NotificationPolicy::update(const Assessment &local, const QList<HostStatus>
             requests.append(requestFor(condition.finding, condition.host));
     }
     for (const NotificationRequest &request : std::as_const(requests)) {
-        for (const QString &key : request.keys)
+        for (const QString &key : request.keys) {
             told.insert(key, request.id);
-        for (const QString &key : request.keys)
             remind.remove(key);
+        }
     }
 
     // An id that no longer tells anything is withdrawn, unless a new request replaces it.
