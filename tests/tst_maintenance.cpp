@@ -9,6 +9,7 @@
 #include "exporterprocess.h"
 #include "fixturetree.h"
 #include "goldenfixture.h"
+#include "requiredtool.h"
 #include "samplevalue.h"
 #include "statustext.h"
 
@@ -57,11 +58,7 @@ void TestMaintenance::initTestCase()
 {
     if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
         QSKIP("no private bus: run through tests/withsession.sh");
-    if (DBusMock::python().isEmpty()) {
-        if (qEnvironmentVariable("NIXOS_STATUS_REQUIRE_TOOLS") == QLatin1String("1"))
-            QFAIL(DBusMock::pythonMissing().constData());
-        QSKIP(DBusMock::pythonMissing().constData());
-    }
+    NIXOS_REQUIRE_FOUND(DBusMock::python(), DBusMock::pythonMissing());
     // This process, the mock and the exporter all take the private bus for the system bus.
     qputenv("DBUS_SYSTEM_BUS_ADDRESS", qgetenv("DBUS_SESSION_BUS_ADDRESS"));
 }

@@ -70,11 +70,7 @@ void TestPrometheus::initTestCase()
     // An auto-upgrade that succeeded a day ago, its timer due in an hour.
     if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
         QSKIP("no private bus: run through tests/withsession.sh");
-    if (DBusMock::python().isEmpty()) {
-        if (qEnvironmentVariable("NIXOS_STATUS_REQUIRE_TOOLS") == QLatin1String("1"))
-            QFAIL(DBusMock::pythonMissing().constData());
-        QSKIP(DBusMock::pythonMissing().constData());
-    }
+    NIXOS_REQUIRE_FOUND(DBusMock::python(), DBusMock::pythonMissing());
     qputenv("DBUS_SYSTEM_BUS_ADDRESS", qgetenv("DBUS_SESSION_BUS_ADDRESS"));
     const QString started = m_systemd.start();
     QVERIFY2(started.isEmpty(), qPrintable(started));
