@@ -113,8 +113,9 @@ int main(int argc, char *argv[])
         if (scanned.generations.size() != entries)
             qFatal("generation scan found %lld", qlonglong(scanned.generations.size()));
     }
-    Samples::of(boot).print(out, "boot_read", "ms", 3);
-    Samples::of(scan).print(out, "generation_scan", "ms", 3);
-    out << "ratio boot_read/generation_scan=" << QString::number(Samples::of(boot).median / Samples::of(scan).median, 'f', 2) << Qt::endl;
+    const Samples bootSamples = Samples::of(boot), scanSamples = Samples::of(scan);
+    bootSamples.print(out, "boot_read", "ms", 3);
+    scanSamples.print(out, "generation_scan", "ms", 3);
+    out << "ratio boot_read/generation_scan=" << QString::number(bootSamples.median / scanSamples.median, 'f', 2) << Qt::endl;
     return 0;
 }

@@ -97,9 +97,10 @@ int main(int argc, char *argv[])
         }
     }
     out << "changed packages=" << changes << Qt::endl;
-    Samples::of(ours).print(out, "nixos-status_diff", "ms", 2);
-    Samples::of(nix).print(out, "nix_store_diff-closures", "ms", 2);
+    const Samples oursSamples = Samples::of(ours), nixSamples = Samples::of(nix);
+    oursSamples.print(out, "nixos-status_diff", "ms", 2);
+    nixSamples.print(out, "nix_store_diff-closures", "ms", 2);
     Samples::of(inProcess).print(out, "in_process_closures+diff", "ms", 2);
-    out << "ratio nix/nixos-status=" << QString::number(Samples::of(nix).median / Samples::of(ours).median, 'f', 2) << Qt::endl;
+    out << "ratio nix/nixos-status=" << QString::number(nixSamples.median / oursSamples.median, 'f', 2) << Qt::endl;
     return 0;
 }
