@@ -42,6 +42,13 @@ const QString NotificationsService = QStringLiteral("org.freedesktop.Notificatio
 const QString NotificationsPath = QStringLiteral("/org/freedesktop/Notifications");
 const QString WatcherTemplate = QStringLiteral(NIXOS_SOURCE_DIR "/tests/dbus/statusnotifierwatcher.py");
 
+// A panel's StatusNotifierWatcher (the mock), as a desktop's tray starts it.
+bool startPanel(DBusMock &watcher)
+{
+    return watcher.start(QStringLiteral("org.kde.StatusNotifierWatcher"), QStringLiteral("/StatusNotifierWatcher"),
+                         WatcherTemplate);
+}
+
 // supportedReleases empty: NixOS's calendar at today's date, as the tray judges.
 Snapshot readTree(const FixtureTree &tree, const QStringList &supportedReleases = {})
 {
@@ -433,9 +440,7 @@ void TestTrayUi::iconWaitsForTheWatcherThenRegisters()
     QVERIFY(!tray.icon().isVisible());  // no panel yet
 
     DBusMock watcher;  // the panel starts
-    QVERIFY2(watcher.start(QStringLiteral("org.kde.StatusNotifierWatcher"), QStringLiteral("/StatusNotifierWatcher"),
-                           WatcherTemplate),
-             qPrintable(watcher.error()));
+    QVERIFY2(startPanel(watcher), qPrintable(watcher.error()));
     QTRY_VERIFY(tray.icon().isVisible());
     QTRY_COMPARE(watcher.calls(QStringLiteral("RegisterStatusNotifierItem")).size(), 1);
     // The item it registered answers on the bus as a StatusNotifierItem.
@@ -480,10 +485,6 @@ void TestTrayUi::panelRestartRegistersAgain()
 {
     TrayApplication tray(options(), *m_settings);
     tray.start();
-    const auto startPanel = [](DBusMock &watcher) {
-        return watcher.start(QStringLiteral("org.kde.StatusNotifierWatcher"), QStringLiteral("/StatusNotifierWatcher"),
-                             WatcherTemplate);
-    };
     {
         DBusMock watcher;
         QVERIFY2(startPanel(watcher), qPrintable(watcher.error()));
@@ -501,9 +502,7 @@ void TestTrayUi::statusFollowsTheMachine()
     m_tree = std::make_unique<FixtureTree>();
     buildAllWell(*m_tree);
     DBusMock watcher;
-    QVERIFY2(watcher.start(QStringLiteral("org.kde.StatusNotifierWatcher"), QStringLiteral("/StatusNotifierWatcher"),
-                           WatcherTemplate),
-             qPrintable(watcher.error()));
+    QVERIFY2(startPanel(watcher), qPrintable(watcher.error()));
     TrayApplication tray(options(), *m_settings);
     tray.start();
     QTRY_VERIFY(!registeredItem(watcher).isEmpty());
@@ -536,9 +535,7 @@ void TestTrayUi::statusFollowsTheMachine()
 void TestTrayUi::menuOverDbusmenu()
 {
     DBusMock watcher;
-    QVERIFY2(watcher.start(QStringLiteral("org.kde.StatusNotifierWatcher"), QStringLiteral("/StatusNotifierWatcher"),
-                           WatcherTemplate),
-             qPrintable(watcher.error()));
+    QVERIFY2(startPanel(watcher), qPrintable(watcher.error()));
     TrayApplication tray(options(), *m_settings);
     tray.start();
     QTRY_VERIFY(!registeredItem(watcher).isEmpty());
